@@ -1,0 +1,212 @@
+//! Setup errors: a spec that will not load, a bad flag, a file that cannot be read.
+//!
+//! These are never check failures (those are data, in `check/`). Every variant says
+//! where: a file, plus a line and column or a JSON pointer. Imports nothing from the crate.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Exit code when every check passed.
+pub const EXIT_OK: i32 = 0;
+/// Exit code when a check failed.
+pub const EXIT_FAILED: i32 = 1;
+/// Exit code for a setup error (bad input, bad flags, an unreachable target).
+pub const EXIT_SETUP: i32 = 2;
+
+/// A place in an input: the file, and a JSON pointer and/or a line and column in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Location {
+    /// The file as the user named it (or as it was reached through a `$ref` or a listing).
+    pub file: PathBuf,
+    /// A JSON pointer into the document, without the leading `#` (empty for the root).
+    pub pointer: String,
+    /// 1-based line and column, when known.
+    pub line_col: Option<(u64, u64)>,
+}
+
+impl Location {
+    /// A location at `pointer` (no leading `#`) in `file`.
+    pub fn new(file: impl Into<PathBuf>, pointer: impl Into<String>) -> Self {
+        Location {
+            file: file.into(),
+            pointer: pointer.into(),
+            line_col: None,
+        }
+    }
+
+    /// A location at a line and column of `file`.
+    pub fn at_line(file: impl Into<PathBuf>, line: u64, column: u64) -> Self {
+        Location {
+            file: file.into(),
+            pointer: String::new(),
+            line_col: Some((line, column)),
+        }
+    }
+
+    /// The same file, one level deeper: `child("responses")` appends `/responses`.
+    pub fn child(&self, token: &str) -> Self {
+        Location {
+            file: self.file.clone(),
+            pointer: format!("{}/{}", self.pointer, escape_token(token)),
+            line_col: None,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, col)) = self.line_col {
+            write!(f, ":{line}:{col}")?;
+        }
+        if !self.pointer.is_empty() || self.line_col.is_none() {
+            write!(f, "#{}", self.pointer)?;
+        }
+        Ok(())
+    }
+}
+
+/// Escapes one JSON pointer token (`~` as `~0`, `/` as `~1`).
+pub fn escape_token(token: &str) -> String {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1")
+    } else {
+        token.to_owned()
+    }
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Loaded anyway; something was assumed (a dangling schema `$ref` read as unconstrained).
+    Warning,
+    /// The input cannot be used.
+    Error,
+}
+
+/// One thing the loader has to say about an input, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Warning or error.
+    pub severity: Severity,
+    /// A lowercase fragment, e.g. "dangling $ref '#/definitions/holder'".
+    pub message: String,
+    /// Where in which file.
+    pub location: Location,
+}
+
+impl Diagnostic {
+    /// A warning at `location`.
+    pub fn warning(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            message: message.into(),
+            location,
+        }
+    }
+
+    /// An error at `location`.
+    pub fn error(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{word}: {}\n  --> {}", self.message, self.location)
+    }
+}
+
+/// A setup error: contractor cannot start the job it was given.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read.
+    #[error("failed to read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// YAML or JSON that does not parse.
+    #[error("failed to parse {location}: {message}")]
+    Syntax {
+        /// File, line and column.
+        location: Location,
+        /// What the parser said.
+        message: String,
+    },
+    /// The input parsed but is not a usable API description or listing.
+    #[error("failed to load {}: {}", path.display(), render_diagnostics(diagnostics))]
+    Invalid {
+        /// The file the user named.
+        path: PathBuf,
+        /// Every error found (and the warnings found before them).
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// A remote URL was needed but fetching is off or failed.
+    #[error("failed to fetch {url}: {reason}")]
+    Fetch {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A bad command-line value.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// The process exit code for this error: always [`EXIT_SETUP`].
+    pub fn exit_code(&self) -> i32 {
+        EXIT_SETUP
+    }
+}
+
+fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    let errors: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    match errors.as_slice() {
+        [] => "no usable content".to_owned(),
+        [one] => format!("{}\n  --> {}", one.message, one.location),
+        many => {
+            let mut out = format!("{} errors", many.len());
+            for d in many {
+                out.push_str(&format!("\n{d}"));
+            }
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_shows_pointer_after_hash() {
+        let loc = Location::new("a.yaml", "").child("paths").child("/v1/x");
+        assert_eq!(loc.to_string(), "a.yaml#/paths/~1v1~1x");
+    }
+
+    #[test]
+    fn location_shows_line_and_column() {
+        assert_eq!(Location::at_line("a.yaml", 3, 7).to_string(), "a.yaml:3:7");
+    }
+
+    #[test]
+    fn escapes_tilde_before_slash() {
+        assert_eq!(escape_token("a~/b"), "a~0~1b");
+    }
+}

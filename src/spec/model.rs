@@ -1,0 +1,418 @@
+//! The small model the rest of the crate reads, whatever the input format was.
+//!
+//! Nothing here knows Swagger 2.0, OpenAPI 3.0 or 3.1: `spec/` adapts all of them into these
+//! types. Schemas live in one [`Schemas`] bundle per API and are named by [`SchemaRef`].
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::error::{Diagnostic, Location};
+use crate::spec::schema::{SchemaRef, Schemas};
+
+/// The description format an [`Api`] was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpecVersion {
+    /// Swagger 2.0.
+    Swagger2,
+    /// OpenAPI 3.0.x, with the exact version string.
+    OpenApi30(String),
+    /// OpenAPI 3.1.x, with the exact version string.
+    OpenApi31(String),
+}
+
+impl fmt::Display for SpecVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SpecVersion::Swagger2 => f.write_str("Swagger 2.0"),
+            SpecVersion::OpenApi30(v) | SpecVersion::OpenApi31(v) => write!(f, "OpenAPI {v}"),
+        }
+    }
+}
+
+/// One HTTP API: its operations and the schemas they use.
+#[derive(Debug)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`, as text even when the document wrote a number.
+    pub version: String,
+    /// Which format it was read from.
+    pub spec_version: SpecVersion,
+    /// The file it was read from (the first one, for an API merged from a listing).
+    pub source: PathBuf,
+    /// Base URLs, in the document's order.
+    pub servers: Vec<Server>,
+    /// Every operation, in document order.
+    pub operations: Vec<Operation>,
+    /// Security schemes by name.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The schema bundle that every [`SchemaRef`] in this API points into.
+    pub schemas: std::sync::Arc<Schemas>,
+}
+
+impl Api {
+    /// The operation with this id.
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.id == id)
+    }
+}
+
+/// A base URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// The URL with server variables replaced by their defaults.
+    pub url: String,
+    /// The server's description, if any.
+    pub description: Option<String>,
+}
+
+/// A security scheme from `components/securitySchemes` (or `securityDefinitions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its name in the document.
+    pub name: String,
+    /// `http`, `apiKey`, `oauth2`, `openIdConnect`, `mutualTLS` (Swagger's `basic` becomes `http`).
+    pub kind: String,
+    /// For `http`: the scheme (`bearer`, `basic`). For `apiKey`: where (`header`, `query`, `cookie`).
+    pub scheme: Option<String>,
+    /// For `apiKey`: the header, query or cookie name.
+    pub param_name: Option<String>,
+}
+
+/// One alternative of a security requirement: scheme names with their scopes.
+pub type SecurityRequirement = Vec<(String, Vec<String>)>;
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Every method, in the order OpenAPI lists them in a path item.
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    /// The lowercase key used in a path item.
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
+        }
+    }
+
+    /// The uppercase name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One operation: a method on a path template.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`, or `METHOD /path` when the document gives none.
+    pub id: String,
+    /// True when `id` was derived because the document has no `operationId`.
+    pub id_derived: bool,
+    /// The method.
+    pub method: Method,
+    /// The path template, e.g. `/v1/invitations/{id}:accept`.
+    pub path: String,
+    /// `summary`, if any.
+    pub summary: Option<String>,
+    /// `description`, if any.
+    pub description: Option<String>,
+    /// Path-level and operation-level parameters merged (the operation's win).
+    pub parameters: Vec<Parameter>,
+    /// The request body, if the operation takes one.
+    pub request_body: Option<RequestBody>,
+    /// Documented responses, in document order.
+    pub responses: Vec<ResponseSpec>,
+    /// Alternatives of security requirements (empty: none required).
+    pub security: Vec<SecurityRequirement>,
+    /// Documented error codes, from `responses` and from prose.
+    pub error_codes: Vec<ErrorCode>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Whether the document marks it deprecated.
+    pub deprecated: bool,
+    /// Where the operation is defined.
+    pub location: Location,
+}
+
+impl Operation {
+    /// The response documented for this exact status: the code, else its range, else `default`.
+    pub fn response_for(&self, status: u16) -> Option<&ResponseSpec> {
+        let exact = self
+            .responses
+            .iter()
+            .find(|r| r.status == StatusKey::Code(status));
+        let range = || {
+            self.responses
+                .iter()
+                .find(|r| r.status == StatusKey::Range((status / 100) as u8))
+        };
+        let default = || {
+            self.responses
+                .iter()
+                .find(|r| r.status == StatusKey::Default)
+        };
+        exact.or_else(range).or_else(default)
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+impl ParamLocation {
+    /// The `in` value of the document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// A path, query, header or cookie parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    /// Its name.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Required (always true for a path parameter).
+    pub required: bool,
+    /// Its schema (unconstrained when the document gives neither schema nor type).
+    pub schema: Option<SchemaRef>,
+    /// Serialization style (`form`, `simple`, ...), defaulted as OpenAPI 3 defines.
+    pub style: String,
+    /// Whether arrays and objects explode, defaulted as OpenAPI 3 defines.
+    pub explode: bool,
+    /// Its description.
+    pub description: Option<String>,
+    /// An example value, if the document gives one.
+    pub example: Option<serde_json::Value>,
+    /// Where it is defined.
+    pub location_in_spec: Location,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Whether the body is required.
+    pub required: bool,
+    /// Media types it accepts, in document order.
+    pub content: Vec<MediaType>,
+    /// Where it is defined.
+    pub location: Location,
+}
+
+/// One media type of a body, with its schema.
+#[derive(Debug, Clone)]
+pub struct MediaType {
+    /// E.g. `application/json`.
+    pub name: String,
+    /// The schema, when the document gives one.
+    pub schema: Option<SchemaRef>,
+    /// Named examples (the single `example` is named `default`).
+    pub examples: Vec<(String, serde_json::Value)>,
+}
+
+/// A response key: a status code, a range such as `4XX`, or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusKey {
+    /// An exact status.
+    Code(u16),
+    /// A range: `Range(4)` is `4XX`.
+    Range(u8),
+    /// `default`.
+    Default,
+}
+
+impl StatusKey {
+    /// Reads a response key as documents write it: `200`, `4XX`, `4xx`, `default`.
+    pub fn parse(key: &str) -> Option<StatusKey> {
+        let key = key.trim();
+        if key.eq_ignore_ascii_case("default") {
+            return Some(StatusKey::Default);
+        }
+        let bytes = key.as_bytes();
+        if bytes.len() == 3 && (b'1'..=b'5').contains(&bytes[0]) {
+            if bytes[1..].iter().all(|b| b.is_ascii_digit()) {
+                return key.parse().ok().map(StatusKey::Code);
+            }
+            if bytes[1..].eq_ignore_ascii_case(b"xx") {
+                return Some(StatusKey::Range(bytes[0] - b'0'));
+            }
+        }
+        None
+    }
+
+    /// Whether this key documents an error (4xx or 5xx; `default` does not count).
+    pub fn is_error(self) -> bool {
+        match self {
+            StatusKey::Code(c) => c >= 400,
+            StatusKey::Range(r) => r >= 4,
+            StatusKey::Default => false,
+        }
+    }
+
+    /// Whether this key documents a success (2xx).
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusKey::Code(c) => (200..300).contains(&c),
+            StatusKey::Range(r) => r == 2,
+            StatusKey::Default => false,
+        }
+    }
+}
+
+impl fmt::Display for StatusKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StatusKey::Code(c) => write!(f, "{c}"),
+            StatusKey::Range(r) => write!(f, "{r}XX"),
+            StatusKey::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// One documented response.
+#[derive(Debug, Clone)]
+pub struct ResponseSpec {
+    /// Its key.
+    pub status: StatusKey,
+    /// Its description.
+    pub description: String,
+    /// Media types, in document order (empty: no body documented).
+    pub content: Vec<MediaType>,
+    /// Documented headers.
+    pub headers: Vec<HeaderSpec>,
+    /// Where it is defined (the response object itself, after `$ref`).
+    pub location: Location,
+}
+
+/// A documented response header.
+#[derive(Debug, Clone)]
+pub struct HeaderSpec {
+    /// Its name.
+    pub name: String,
+    /// Whether it must be present.
+    pub required: bool,
+    /// Its schema.
+    pub schema: Option<SchemaRef>,
+}
+
+/// Where an [`ErrorCode`] was documented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorSource {
+    /// A 4xx/5xx entry of `responses`.
+    Response,
+    /// The operation's description, in Google's prose convention.
+    Prose,
+    /// Both.
+    Both,
+}
+
+/// A documented error outcome: a Google code such as `ALREADY_EXISTS`, or a bare status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// `ALREADY_EXISTS`, or the status (`404`, `4XX`) when no code is documented.
+    pub name: String,
+    /// The HTTP status it comes with (none for a range such as `4XX`).
+    pub http_status: Option<u16>,
+    /// The condition the documentation gives, e.g. "if the course or the user does not exist."
+    pub condition: String,
+    /// Named request errors, e.g. `CourseNotModifiable`.
+    pub reasons: Vec<String>,
+    /// Where it is documented (the first place, when both).
+    pub location: Location,
+    /// Whether it came from `responses`, prose, or both.
+    pub source: ErrorSource,
+}
+
+/// What loading one input gave: the APIs in it and everything worth saying.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The file the user named.
+    pub source: PathBuf,
+    /// What kind of input it was.
+    pub kind: InputKind,
+    /// The APIs (one for a spec; one per distinct server for a listing).
+    pub apis: Vec<Api>,
+    /// Warnings (errors become [`crate::Error`] instead).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The kind of input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputKind {
+    /// An API description.
+    Spec,
+    /// An API listing (APIs.json), with its `specificationVersion` and how many specs it named.
+    Listing {
+        /// `specificationVersion`, if given.
+        version: Option<String>,
+        /// Distinct spec URLs named.
+        specs: usize,
+        /// How many of them were found and loaded.
+        loaded: usize,
+    },
+}
