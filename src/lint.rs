@@ -47,6 +47,15 @@ pub fn render_text(reports: &[FileReport]) -> String {
             Err(e) => {
                 let _ = writeln!(out, "{}: failed", report.path.display());
                 let _ = writeln!(out, "error: {e}");
+                // The warnings found on the way still say what else was wrong.
+                if let Error::Invalid { diagnostics, .. } = e {
+                    for d in diagnostics
+                        .iter()
+                        .filter(|d| d.severity == Severity::Warning)
+                    {
+                        let _ = writeln!(out, "{d}");
+                    }
+                }
             }
         }
         out.push('\n');
@@ -54,8 +63,14 @@ pub fn render_text(reports: &[FileReport]) -> String {
     let failed = reports.iter().filter(|r| r.result.is_err()).count();
     let warnings: usize = reports
         .iter()
-        .filter_map(|r| r.result.as_ref().ok())
-        .map(|l| l.diagnostics.len())
+        .map(|r| match &r.result {
+            Ok(loaded) => loaded.diagnostics.len(),
+            Err(Error::Invalid { diagnostics, .. }) => diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count(),
+            Err(_) => 0,
+        })
         .sum();
     let _ = writeln!(
         out,

@@ -29,12 +29,18 @@ pub(crate) fn read_file(path: &Path) -> Result<String, Error> {
         ))));
     }
     let bytes = std::fs::read(path).map_err(read_err)?;
-    String::from_utf8(bytes).map_err(|e| Error::Syntax {
-        location: Location::at_line(path, 1, 1),
-        message: format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ),
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..offset];
+        let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        Error::Syntax {
+            location: Location::at_line(path, line, (offset - line_start) as u64 + 1),
+            message: format!("not UTF-8 text (invalid byte at offset {offset})"),
+        }
     })
 }
 
@@ -183,7 +189,11 @@ fn strip_position(message: &str) -> String {
             m = &m[..i];
         }
     }
-    m.trim().to_owned()
+    let m = m.trim();
+    if m == "recursion limit exceeded" {
+        return "nested deeper than 128 levels (recursion limit exceeded)".to_owned();
+    }
+    m.to_owned()
 }
 
 #[cfg(test)]
