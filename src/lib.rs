@@ -26,7 +26,9 @@
 
 pub mod error;
 pub mod lint;
+pub mod scenario;
 pub mod spec;
+pub mod stub;
 
 pub use error::{Diagnostic, Error, Location, Severity};
 pub use spec::Api;

@@ -1,0 +1,1 @@
+//! Values synthesized from schemas (being written).

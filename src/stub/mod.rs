@@ -1,0 +1,11 @@
+//! The stub: contractor's own target. A [`Responder`] is plain code (a request in, a response
+//! out); two adapters serve it: wiremock in-process (the embedded default target and the test
+//! suites) and hyper for the long-running `contractor stub` command, whose memory stays flat.
+//!
+//! May import `spec` and `scenario`; never `run`, `check` or `report`.
+
+mod exchange;
+pub mod http;
+pub mod wiremock_adapter;
+
+pub use exchange::{Responder, StubRequest, StubResponse};

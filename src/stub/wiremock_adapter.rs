@@ -1,0 +1,1 @@
+//! The wiremock adapter (being written).
