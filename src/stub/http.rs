@@ -1,1 +1,311 @@
-//! The hyper adapter (being written).
+//! The hyper adapter: serves a [`Responder`] over HTTP/1.1 for the long-running
+//! `contractor stub` command.
+//!
+//! One task per connection, keep-alive, nothing kept per request, so memory stays flat however
+//! long it runs (unlike the wiremock adapter, which keeps every matched request). Bad input
+//! never panics: an oversized body gets a 413, an unreadable one a 400, a panicking responder
+//! a 500. May import only the rest of `stub`.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+use super::{Responder, StubRequest, StubResponse};
+
+/// The largest request body the stub reads; a larger one is answered with 413.
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// How much of an oversized body is read and thrown away before the 413 goes out. Closing a
+/// socket with unread data makes the kernel reset it, and a reset can destroy the 413 before
+/// the client reads it; draining a bounded amount lets ordinary clients see the answer.
+const MAX_DRAIN: usize = 64 * 1024 * 1024;
+
+/// How long [`HttpStub::shutdown`] waits for in-flight requests before dropping them.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// A running hyper stub server.
+#[derive(Debug)]
+pub struct HttpStub {
+    addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<()>,
+}
+
+impl HttpStub {
+    /// Binds `addr` (e.g. `127.0.0.1:0`) and serves `responder` on the current tokio runtime,
+    /// one task per connection, keep-alive, HTTP/1.1.
+    ///
+    /// Dropping the returned value stops the server as [`HttpStub::shutdown`] does, without
+    /// waiting for it.
+    pub async fn start(addr: SocketAddr, responder: Arc<dyn Responder>) -> std::io::Result<HttpStub> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (shutdown, signal) = watch::channel(false);
+        let server = tokio::spawn(serve(listener, responder, signal));
+        Ok(HttpStub {
+            addr,
+            shutdown,
+            server,
+        })
+    }
+
+    /// The address the server is bound to.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:8080`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish (for at most 5 s), and returns once the
+    /// port is free.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.server.await;
+    }
+}
+
+/// The accept loop: runs until the shutdown signal (or the [`HttpStub`] is dropped), then
+/// drains the connections.
+async fn serve(listener: TcpListener, responder: Arc<dyn Responder>, mut signal: watch::Receiver<bool>) {
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).keep_alive(true);
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped(&mut signal) => break,
+            // Reap finished connections so the set holds only live ones.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let conn = connection(stream, builder.clone(), responder.clone(), signal.clone());
+                    connections.spawn(conn);
+                }
+                // Out of file descriptors and the like: back off rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+        }
+    }
+    drop(listener);
+    let drained = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(GRACE, drained).await.is_err() {
+        connections.shutdown().await;
+    }
+}
+
+/// Serves one connection until the client leaves or the server stops; on stop, the request in
+/// flight is finished and the connection closed.
+async fn connection(
+    stream: TcpStream,
+    builder: http1::Builder,
+    responder: Arc<dyn Responder>,
+    mut signal: watch::Receiver<bool>,
+) {
+    // Small responses go out in one write; don't let Nagle hold them back.
+    let _ = stream.set_nodelay(true);
+    let service = service_fn(move |request| handle(responder.clone(), request));
+    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stopped(&mut signal) => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
+}
+
+/// Resolves once the server should stop: the signal was sent or its sender dropped.
+async fn stopped(signal: &mut watch::Receiver<bool>) {
+    let _ = signal.wait_for(|&stop| stop).await;
+}
+
+async fn handle(
+    responder: Arc<dyn Responder>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let body = match read_body(body, declared).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            let message = format!("request body exceeds {MAX_BODY} bytes");
+            return Ok(error(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message));
+        }
+        Err(BodyError::Unreadable) => {
+            let message = "failed to read the request body";
+            return Ok(error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", message));
+        }
+    };
+    let request = StubRequest {
+        method: parts.method.as_str().to_ascii_uppercase(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(decode_query).unwrap_or_default(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_owned(), value)
+            })
+            .collect(),
+        body,
+    };
+    let response = respond(responder.as_ref(), &request);
+    if let Some(delay) = response.delay {
+        tokio::time::sleep(delay).await;
+    }
+    Ok(to_hyper(response))
+}
+
+enum BodyError {
+    TooLarge,
+    Unreadable,
+}
+
+/// Reads the body up to [`MAX_BODY`]; past that, drains up to [`MAX_DRAIN`] more and reports
+/// it too large.
+async fn read_body(mut body: Incoming, declared: Option<u64>) -> Result<Vec<u8>, BodyError> {
+    let limit = MAX_BODY as u64;
+    match declared {
+        Some(n) if n > limit + MAX_DRAIN as u64 => return Err(BodyError::TooLarge),
+        _ => {}
+    }
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(64 * 1024) as usize);
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(BodyError::Unreadable);
+        };
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        seen = seen.saturating_add(data.len());
+        if seen > MAX_BODY + MAX_DRAIN {
+            return Err(BodyError::TooLarge);
+        }
+        if seen <= MAX_BODY {
+            bytes.extend_from_slice(&data);
+        } else if !bytes.is_empty() {
+            bytes = Vec::new(); // free it while draining
+        }
+    }
+    if seen > MAX_BODY {
+        return Err(BodyError::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Asks the responder, turning a panic into a 500 rather than a dropped connection.
+pub(crate) fn respond(responder: &dyn Responder, request: &StubRequest) -> StubResponse {
+    catch_unwind(AssertUnwindSafe(|| responder.respond(request))).unwrap_or_else(|_| {
+        let body = error_body(500, "INTERNAL", "the stub's responder panicked");
+        StubResponse::json(500, &body)
+    })
+}
+
+/// Whether a responder's header would fight the adapter's own framing of the body; such
+/// headers are dropped (the adapter sets `content-length` from the body it sends).
+pub(crate) fn is_framing_header(name: &str) -> bool {
+    ["content-length", "transfer-encoding", "connection"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
+}
+
+fn to_hyper(response: StubResponse) -> Response<Full<Bytes>> {
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut out = Response::new(Full::new(Bytes::from(response.body)));
+    *out.status_mut() = status;
+    let headers = out.headers_mut();
+    for (name, value) in &response.headers {
+        if is_framing_header(name) {
+            continue;
+        }
+        // A header that is not valid HTTP is skipped rather than sent or panicked over.
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    out
+}
+
+/// A Google-style JSON error.
+fn error(status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
+    let body = error_body(status.as_u16(), code, message);
+    let mut out = to_hyper(StubResponse::json(status.as_u16(), &body));
+    // The body may be partly unread: don't reuse the connection.
+    out.headers_mut()
+        .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+    out
+}
+
+fn error_body(status: u16, code: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({ "error": { "code": status, "message": message, "status": code } })
+}
+
+/// Splits and percent-decodes an `application/x-www-form-urlencoded` query the way
+/// `url::Url::query_pairs` does (`+` is a space, bad escapes pass through, invalid UTF-8 is
+/// replaced), so both adapters hand responders the same pairs.
+pub(crate) fn decode_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = match bytes.get(i + 1..i + 3) {
+                    Some(&[hi, lo]) => hex_value(hi).zip(hex_value(lo)),
+                    _ => None,
+                };
+                match hex.map(|(hi, lo)| hi << 4 | lo) {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    (digit as char).to_digit(16).map(|d| d as u8)
+}

@@ -4,8 +4,13 @@
 //!
 //! May import `spec` and `scenario`; never `run`, `check` or `report`.
 
+pub mod classroom;
 mod exchange;
+pub mod mutants;
+pub mod router;
 pub mod http;
 pub mod wiremock_adapter;
 
+pub use classroom::Emulator;
 pub use exchange::{Responder, StubRequest, StubResponse};
+pub use mutants::Mutant;
