@@ -688,3 +688,121 @@ fn seed_listing_with_mirror_finds_five_operations_and_their_error_codes() {
     assert_eq!(bare.apis.len(), 0);
     assert_eq!(bare.diagnostics.len(), 5);
 }
+
+// ---- regressions from the review of issue 2 ---------------------------------------------------
+
+/// Every schema an API's operations name, in both directions.
+fn compile_all(api: &Api) {
+    for op in &api.operations {
+        let params = op.parameters.iter().filter_map(|p| p.schema.clone());
+        let bodies = op
+            .request_body
+            .iter()
+            .flat_map(|b| b.content.iter())
+            .filter_map(|m| m.schema.clone());
+        let responses = op
+            .responses
+            .iter()
+            .flat_map(|r| r.content.iter())
+            .filter_map(|m| m.schema.clone());
+        for schema in params.chain(bodies).chain(responses) {
+            for direction in [Direction::Request, Direction::Response] {
+                if let Err(e) = api.schemas.validator(&schema, direction) {
+                    panic!("{} {:?}: {e}", op.id, schema);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn schema_names_that_are_not_uri_safe_still_compile() {
+    let api = load_api(&fixture("review/odd-names.yaml"));
+    compile_all(&api);
+    let list = response_schema(&api, "listPets", 200);
+    assert!(validate(
+        &api,
+        &list,
+        Direction::Response,
+        &json!({"body": [{"name": "rex"}]})
+    ));
+    assert!(!validate(
+        &api,
+        &list,
+        Direction::Response,
+        &json!({"body": [{}]})
+    ));
+    let odd = response_schema(&api, "listPets", 404);
+    assert!(validate(&api, &odd, Direction::Response, &json!("café")));
+}
+
+#[test]
+fn bad_refs_and_keywords_are_warned_and_never_break_other_schemas() {
+    let loaded = load(&fixture("review/shapes.yaml"));
+    let messages: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 6, "{messages:#?}");
+    let api = &loaded.apis[0];
+    compile_all(api);
+    // `required: [id]` beside a readOnly `id` in another allOf part: not required in requests.
+    let create = api
+        .operation("createThing")
+        .expect("op")
+        .request_body
+        .as_ref()
+        .expect("body")
+        .content[0]
+        .schema
+        .clone()
+        .expect("schema");
+    assert!(validate(
+        api,
+        &create,
+        Direction::Request,
+        &json!({"name": "n"})
+    ));
+    assert!(!validate(api, &create, Direction::Request, &json!({})));
+    assert!(!validate(
+        api,
+        &create,
+        Direction::Response,
+        &json!({"name": "n"})
+    ));
+    // A nullable allOf: null passes, readOnly still drops in requests, a ref into its part works.
+    let nullable = response_schema(api, "createThing", 200);
+    assert!(validate(api, &nullable, Direction::Response, &Value::Null));
+    assert!(!validate(api, &nullable, Direction::Response, &json!({})));
+    assert!(validate(api, &nullable, Direction::Request, &json!({})));
+    let part = response_schema(api, "createThing", 201);
+    assert!(!validate(api, &part, Direction::Response, &json!({"x": 1})));
+}
+
+#[test]
+fn long_chains_of_bare_refs_collapse() {
+    let dir = std::env::temp_dir().join(format!("contractor-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let path = dir.join("chain.yaml");
+    let mut text = String::from(
+        "openapi: 3.0.3\ninfo: {title: chain, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/A0'}\ncomponents:\n  schemas:\n",
+    );
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "    A{i}: {{$ref: '#/components/schemas/A{}'}}\n",
+            i + 1
+        ));
+    }
+    text.push_str("    A20000: {type: string}\n");
+    std::fs::write(&path, text).expect("write");
+    let loaded = load(&path);
+    assert_eq!(
+        loaded.diagnostics.len(),
+        1,
+        "a chain over 64 links is cut with a warning"
+    );
+    let api = &loaded.apis[0];
+    compile_all(api);
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}

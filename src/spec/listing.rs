@@ -82,7 +82,9 @@ pub(crate) fn resolve(
             }
             match find(path, &url, mirrors) {
                 Some(file) => {
-                    if seen_files.insert(file.clone()) {
+                    // The same file reached by two spellings of its path loads once.
+                    let identity = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+                    if seen_files.insert(identity) {
                         out.push(Listed {
                             url,
                             found: Found::File(file),
@@ -134,9 +136,12 @@ fn listing_dir(path: &Path) -> PathBuf {
 /// provider's `DIR/openapi.md`).
 fn find(listing: &Path, url: &str, mirrors: &[PathBuf]) -> Option<PathBuf> {
     let dir = listing_dir(listing);
-    if !is_remote(url) && !url.contains("://") {
-        let local = url.strip_prefix("file://").unwrap_or(url);
+    if let Some(local) = url.strip_prefix("file://") {
         let candidate = normalize(&dir.join(percent_decode(local)));
+        return candidate.is_file().then_some(candidate);
+    }
+    if !url.contains("://") {
+        let candidate = normalize(&dir.join(percent_decode(url)));
         return candidate.is_file().then_some(candidate);
     }
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);

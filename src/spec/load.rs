@@ -93,7 +93,12 @@ fn classify(path: &Path, value: &Value) -> Result<SpecVersion, Error> {
         ));
     }
     if let Some(v) = value.get("openapi") {
-        let version = text(Some(v)).unwrap_or_default();
+        let Some(version) = text(Some(v)) else {
+            return Err(invalid(
+                "/openapi",
+                format!("`openapi` is {v}, not a version string"),
+            ));
+        };
         return if version == "3.0" || version.starts_with("3.0.") {
             Ok(SpecVersion::OpenApi30(version))
         } else if version == "3.1" || version.starts_with("3.1.") {
@@ -106,7 +111,12 @@ fn classify(path: &Path, value: &Value) -> Result<SpecVersion, Error> {
         };
     }
     if let Some(v) = value.get("swagger") {
-        let version = text(Some(v)).unwrap_or_default();
+        let Some(version) = text(Some(v)) else {
+            return Err(invalid(
+                "/swagger",
+                format!("`swagger` is {v}, not a version string"),
+            ));
+        };
         return if version == "2.0" || version == "2" {
             Ok(SpecVersion::Swagger2)
         } else {
@@ -115,6 +125,12 @@ fn classify(path: &Path, value: &Value) -> Result<SpecVersion, Error> {
                 format!("unsupported Swagger version '{version}' (supported: 2.0, 3.0.x, 3.1.x)"),
             ))
         };
+    }
+    if value.get("apis").is_some() {
+        return Err(invalid(
+            "/apis",
+            "not an API listing: `apis` is not a list".to_owned(),
+        ));
     }
     Err(invalid(
         "",

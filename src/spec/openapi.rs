@@ -11,6 +11,7 @@ use crate::spec::model::{
 };
 use crate::spec::reader::{self, join, text, Reader, SpecParts};
 use crate::spec::refs::DocId;
+use crate::spec::schema::Dialect;
 
 /// Reads the OpenAPI 3.x document `doc` of `r`.
 pub(crate) fn read(r: &mut Reader, doc: DocId, spec_version: SpecVersion) -> SpecParts {
@@ -203,6 +204,10 @@ fn parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<Parameter> {
         };
         let p = pd.value.pointer(&pptr).unwrap_or(&Value::Null);
         let here = r.loc(pdoc, &pptr);
+        if !p.is_object() {
+            r.warn(here, "parameter is not an object: skipped");
+            continue;
+        }
         let Some(name) = text(p.get("name")) else {
             r.warn(here, "parameter has no name: skipped");
             continue;
@@ -213,9 +218,10 @@ fn parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<Parameter> {
             Some("header") => ParamLocation::Header,
             Some("cookie") => ParamLocation::Cookie,
             other => {
+                let place = other.map_or_else(|| "none".to_owned(), |o| format!("'{o}'"));
                 r.warn(
                     here,
-                    format!("parameter '{name}' has unknown location {other:?}: skipped"),
+                    format!("parameter '{name}' has unknown location {place}: skipped"),
                 );
                 continue;
             }
@@ -302,6 +308,10 @@ fn responses(
     value: Option<&Value>,
 ) -> Vec<ResponseSpec> {
     let Some(value) = value else {
+        // OpenAPI 3.1 lets an operation document no responses; 3.0 requires them.
+        if r.schemas.dialect() != Dialect::OpenApi31 {
+            r.warn(r.loc(doc, pointer), "operation documents no responses");
+        }
         return Vec::new();
     };
     let Some(map) = value.as_object() else {
@@ -325,6 +335,13 @@ fn responses(
             continue;
         };
         let resp = rd.value.pointer(&resp_ptr).unwrap_or(&Value::Null);
+        if !resp.is_object() {
+            r.warn(
+                r.loc(rdoc, &resp_ptr),
+                format!("response '{key}' is not an object: skipped"),
+            );
+            continue;
+        }
         let content = media_types(r, rdoc, &join(&resp_ptr, "content"));
         let headers = headers(r, rdoc, &join(&resp_ptr, "headers"));
         out.push(ResponseSpec {

@@ -305,6 +305,8 @@ impl Found {
 /// Folds occurrences into one entry per code, in first-appearance order.
 fn merge(found: Vec<Found>) -> Vec<ProseErrorCode> {
     let mut out: Vec<ProseErrorCode> = Vec::new();
+    // Reasons already kept, per entry: a set, so that a list of thousands stays linear.
+    let mut seen: Vec<std::collections::HashSet<String>> = Vec::new();
     for occurrence in found {
         let condition = clean_condition(&occurrence.condition);
         let mut reasons = inline_reasons(&condition);
@@ -317,6 +319,7 @@ fn merge(found: Vec<Found>) -> Vec<ProseErrorCode> {
                     condition: String::new(),
                     reasons: Vec::new(),
                 });
+                seen.push(std::collections::HashSet::new());
                 out.len() - 1
             }
         };
@@ -325,7 +328,7 @@ fn merge(found: Vec<Found>) -> Vec<ProseErrorCode> {
             entry.condition = condition;
         }
         for reason in reasons {
-            if !entry.reasons.contains(&reason) {
+            if seen[index].insert(reason.clone()) {
                 entry.reasons.push(reason);
             }
         }
@@ -1742,5 +1745,18 @@ This method may return the following error codes:
             "took {:?}",
             start.elapsed()
         );
+    }
+
+    /// Regression (review of issue 2): the reason list was deduplicated in quadratic time.
+    #[test]
+    fn reads_a_list_of_thousands_of_reasons() {
+        let mut text = String::from(
+            "This method returns the following error codes:\n* `INVALID_ARGUMENT` for the following request errors:\n",
+        );
+        for i in 0..20_000 {
+            text.push_str(&format!("    * Reason{i}\n"));
+        }
+        let codes = parse(&text);
+        assert_eq!(codes[0].reasons.len(), 20_000);
     }
 }

@@ -1,8 +1,9 @@
 //! Schemas, ready for the `jsonschema` crate.
 //!
-//! Every schema an API uses is copied once into a bundle (one JSON value) at the place it has
-//! in its document (`/d0/components/schemas/Pet`; other files are `d1`, `d2`, ...). Each
-//! `$ref` is rewritten to point inside the bundle, a dangling one becomes `{}` with a warning,
+//! Every schema an API uses is copied once into a bundle (one JSON value), under `/s/`, keyed
+//! by its document and pointer (`d0/components/schemas/Pet`; other files are `d1`, `d2`, ...).
+//! Each `$ref` is rewritten to point at its target's entry (chains of bare refs collapsed), a
+//! dangling one becomes `{}` with a warning, a malformed keyword is dropped with a warning,
 //! and the dialect is adapted: OpenAPI 3.0 and Swagger 2.0 become Draft 4 (`nullable` and
 //! `x-nullable` as a `null` type, `type: file` dropped), OpenAPI 3.1 is Draft 2020-12 with
 //! formats checked, and `int32`/`int64` become numeric bounds. Refs stay refs, so a schema
@@ -17,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde_json::{json, Map, Value};
 
 use crate::error::{escape_token, Diagnostic, Location};
-use crate::spec::refs::{DocId, DocSet, RefError};
+use crate::spec::refs::{percent_decode, DocId, DocSet, RefError, Target};
 
 /// The JSON Schema dialect of an API's schemas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +93,10 @@ impl Schemas {
     pub fn resolve<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
         for _ in 0..64 {
             match schema.get("$ref").and_then(Value::as_str) {
-                Some(r) => match r.strip_prefix('#').and_then(|p| self.bundle.pointer(p)) {
+                Some(r) => match r
+                    .strip_prefix('#')
+                    .and_then(|p| self.bundle.pointer(&percent_decode(p)))
+                {
                     Some(next) => schema = next,
                     None => return schema,
                 },
@@ -160,15 +164,10 @@ impl Schemas {
         };
         let mut drop: Vec<(&str, &str)> = Vec::new();
         for (ptr, prop) in &self.required_props {
-            let Some(schema) = self.bundle.pointer(ptr) else {
-                continue;
-            };
-            let Some(p) = schema.get("properties").and_then(|p| p.get(prop.as_str())) else {
-                continue;
-            };
-            if self.resolve(p).get(flag) == Some(&Value::Bool(true))
-                || p.get(flag) == Some(&Value::Bool(true))
-            {
+            let marked = self
+                .find_property(ptr, prop)
+                .is_some_and(|p| is_flagged(p, flag) || is_flagged(self.resolve(p), flag));
+            if marked {
                 drop.push((ptr, prop));
             }
         }
@@ -182,6 +181,40 @@ impl Schemas {
         }
         bundle
     }
+}
+
+impl Schemas {
+    /// The schema of property `name` for the object schema at `ptr`: its own `properties`,
+    /// those of its `allOf` parts, or, when it is itself an `allOf` part, its siblings'.
+    fn find_property(&self, ptr: &str, name: &str) -> Option<&Value> {
+        let schema = self.bundle.pointer(ptr)?;
+        if let Some(p) = self.property_in(schema, name, 0) {
+            return Some(p);
+        }
+        let (parent, last) = ptr.rsplit_once('/')?;
+        let parent = parent.strip_suffix("/allOf")?;
+        last.parse::<usize>().ok()?;
+        self.property_in(self.bundle.pointer(parent)?, name, 0)
+    }
+
+    fn property_in<'a>(&'a self, schema: &'a Value, name: &str, depth: usize) -> Option<&'a Value> {
+        if depth > 16 {
+            return None;
+        }
+        let schema = self.resolve(schema);
+        if let Some(p) = schema.get("properties").and_then(|p| p.get(name)) {
+            return Some(p);
+        }
+        schema
+            .get("allOf")
+            .and_then(Value::as_array)?
+            .iter()
+            .find_map(|part| self.property_in(part, name, depth + 1))
+    }
+}
+
+fn is_flagged(schema: &Value, flag: &str) -> bool {
+    schema.get(flag) == Some(&Value::Bool(true))
 }
 
 /// Percent-encodes what a URI fragment may not hold raw.
@@ -223,26 +256,46 @@ const ONE_KEYWORDS: &[&str] = &[
     "contentSchema",
 ];
 
+/// The JSON Schema types.
+const TYPES: &[&str] = &[
+    "string", "number", "integer", "boolean", "object", "array", "null",
+];
+
 /// Copies schemas into the bundle while an API is being read.
 pub(crate) struct SchemaBuilder {
-    bundle: Map<String, Value>,
+    entries: Map<String, Value>,
     dialect: Dialect,
-    imported: HashSet<(DocId, String)>,
+    imported: HashSet<String>,
     queue: Vec<(DocId, String)>,
     synthetic: usize,
     required_props: Vec<(String, String)>,
 }
 
+/// The bundle key of a schema at `pointer` in document `doc`.
+fn key_of(doc: DocId, pointer: &str) -> String {
+    format!("d{doc}{pointer}")
+}
+
+/// The bundle pointer of the entry `key`.
+fn entry_pointer(key: &str) -> String {
+    format!("/s/{}", escape_token(key))
+}
+
 impl SchemaBuilder {
     pub fn new(dialect: Dialect) -> Self {
         SchemaBuilder {
-            bundle: Map::new(),
+            entries: Map::new(),
             dialect,
             imported: HashSet::new(),
             queue: Vec::new(),
             synthetic: 0,
             required_props: Vec::new(),
         }
+    }
+
+    /// The dialect schemas are adapted from.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Imports the schema at `pointer` of document `doc` (and everything it refers to).
@@ -253,12 +306,12 @@ impl SchemaBuilder {
         doc: DocId,
         pointer: &str,
     ) -> SchemaRef {
-        let r = SchemaRef(format!("/d{doc}{pointer}"));
-        if self.imported.insert((doc, pointer.to_owned())) {
+        let key = key_of(doc, pointer);
+        if self.imported.insert(key.clone()) {
             self.queue.push((doc, pointer.to_owned()));
             self.drain(docs, diags);
         }
-        r
+        SchemaRef(entry_pointer(&key))
     }
 
     /// Adds a schema made up by the loader (Swagger 2.0's typed parameters, form bodies);
@@ -271,16 +324,11 @@ impl SchemaBuilder {
         schema: &Value,
         location: &Location,
     ) -> SchemaRef {
-        let ptr = format!("/synthetic/{}", self.synthetic);
+        let key = format!("synthetic/{}", self.synthetic);
         self.synthetic += 1;
+        let ptr = entry_pointer(&key);
         let adapted = self.adapt(docs, diags, doc, schema, location, &ptr, 0);
-        let slot = self
-            .bundle
-            .entry("synthetic")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(m) = slot {
-            m.insert((self.synthetic - 1).to_string(), adapted);
-        }
+        self.entries.insert(key, adapted);
         self.drain(docs, diags);
         SchemaRef(ptr)
     }
@@ -292,15 +340,18 @@ impl SchemaBuilder {
                 continue;
             };
             let location = docs.location(doc, &pointer);
-            let bundle_ptr = format!("/d{doc}{pointer}");
-            let adapted = self.adapt(docs, diags, doc, value, &location, &bundle_ptr, 0);
-            insert_at(&mut self.bundle, &bundle_ptr, adapted);
+            let key = key_of(doc, &pointer);
+            let ptr = entry_pointer(&key);
+            let adapted = self.adapt(docs, diags, doc, value, &location, &ptr, 0);
+            self.entries.insert(key, adapted);
         }
     }
 
     pub fn finish(self) -> Schemas {
+        let mut bundle = Map::new();
+        bundle.insert("s".to_owned(), Value::Object(self.entries));
         Schemas {
-            bundle: Value::Object(self.bundle),
+            bundle: Value::Object(bundle),
             dialect: self.dialect,
             required_props: self.required_props,
             registries: [OnceLock::new(), OnceLock::new()],
@@ -339,6 +390,7 @@ impl SchemaBuilder {
                 return json!({});
             }
         };
+        let recorded_before = self.required_props.len();
         let mut out = Map::new();
         if let Some(reference) = obj.get("$ref") {
             let rewritten = self.rewrite_ref(docs, diags, doc, reference, &location.child("$ref"));
@@ -363,6 +415,13 @@ impl SchemaBuilder {
                 continue;
             }
             let child_loc = location.child(key);
+            if let Some(problem) = malformed(key, value, self.dialect) {
+                diags.push(Diagnostic::warning(
+                    child_loc,
+                    format!("`{key}` {problem}: keyword ignored"),
+                ));
+                continue;
+            }
             let child_ptr = format!("{bundle_ptr}/{}", escape_token(key));
             let adapted = if MAP_KEYWORDS.contains(&key.as_str()) && value.is_object() {
                 let mut m = Map::new();
@@ -400,26 +459,38 @@ impl SchemaBuilder {
                     })
                     .collect();
                 Value::Array(list)
-            } else if ONE_KEYWORDS.contains(&key.as_str())
-                && (value.is_object() || value.is_boolean())
-            {
-                if value.is_boolean() {
-                    value.clone()
-                } else {
-                    self.adapt(docs, diags, doc, value, &child_loc, &child_ptr, depth + 1)
-                }
+            } else if ONE_KEYWORDS.contains(&key.as_str()) && value.is_object() {
+                self.adapt(docs, diags, doc, value, &child_loc, &child_ptr, depth + 1)
             } else {
                 value.clone()
             };
             out.insert(key.clone(), adapted);
         }
-        self.adapt_dialect(&mut out);
-        if let (Some(Value::Array(required)), Some(Value::Object(_))) =
-            (out.get("required"), out.get("properties"))
-        {
+        let wrapped = self.adapt_dialect(&mut out);
+        // A nullable composition moved into `anyOf[0]`: so did everything recorded below it.
+        let own_ptr = if wrapped {
+            let moved = format!("{bundle_ptr}/anyOf/0");
+            for (ptr, _) in &mut self.required_props[recorded_before..] {
+                if let Some(rest) = ptr.strip_prefix(bundle_ptr) {
+                    *ptr = format!("{moved}{rest}");
+                }
+            }
+            moved
+        } else {
+            bundle_ptr.to_owned()
+        };
+        let own = if wrapped {
+            out.get("anyOf").and_then(|a| a.get(0))
+        } else {
+            None
+        };
+        let required = own
+            .unwrap_or(&Value::Null)
+            .get("required")
+            .or(out.get("required"));
+        if let Some(Value::Array(required)) = required {
             for name in required.iter().filter_map(Value::as_str) {
-                self.required_props
-                    .push((bundle_ptr.to_owned(), name.to_owned()));
+                self.required_props.push((own_ptr.clone(), name.to_owned()));
             }
         }
         Value::Object(out)
@@ -440,39 +511,72 @@ impl SchemaBuilder {
             ));
             return None;
         };
-        match docs.resolve(doc, text) {
-            Ok(target) => {
-                let key = (target.doc, target.pointer.clone());
-                if self.imported.insert(key.clone()) {
-                    self.queue.push(key);
-                }
-                Some(format!("#/d{}{}", target.doc, target.pointer))
-            }
+        let mut target = match docs.resolve(doc, text) {
+            Ok(target) => target,
             Err(RefError::Dangling) => {
                 diags.push(Diagnostic::warning(
                     location.clone(),
                     format!("dangling $ref '{text}': schema treated as unconstrained"),
                 ));
-                None
+                return None;
             }
             Err(RefError::Malformed(why)) => {
                 diags.push(Diagnostic::warning(
                     location.clone(),
                     format!("unusable $ref '{text}' ({why}): schema treated as unconstrained"),
                 ));
-                None
+                return None;
             }
             Err(RefError::External(e)) => {
                 diags.push(Diagnostic::error(
                     location.clone(),
                     format!("unresolvable $ref '{text}': {e}"),
                 ));
-                None
+                return None;
+            }
+        };
+        // Collapse chains of bare refs (`A: {$ref: B}`), so that validators never recurse
+        // through thousands of them, and stop on a cycle of them.
+        let mut seen: HashSet<Target> = HashSet::new();
+        loop {
+            let d = docs.doc(target.doc);
+            let value = d.value.pointer(&target.pointer);
+            if let Some(problem) = not_a_schema(&target, value, docs) {
+                diags.push(Diagnostic::warning(
+                    location.clone(),
+                    format!("$ref '{text}' {problem}: schema treated as unconstrained"),
+                ));
+                return None;
+            }
+            let next = match value {
+                Some(Value::Object(o)) if o.len() == 1 => o.get("$ref").and_then(Value::as_str),
+                _ => None,
+            };
+            let Some(next) = next else { break };
+            if !seen.insert(target.clone()) || seen.len() > 64 {
+                diags.push(Diagnostic::warning(
+                    location.clone(),
+                    format!("$ref '{text}' leads into a cycle or a chain of over 64 bare $refs: schema treated as unconstrained"),
+                ));
+                return None;
+            }
+            match docs.resolve(target.doc, next) {
+                Ok(t) => target = t,
+                // The chain's own link reports its own problem when it is imported.
+                Err(_) => break,
             }
         }
+        let key = key_of(target.doc, &target.pointer);
+        if self.imported.insert(key.clone()) {
+            self.queue.push((target.doc, target.pointer.clone()));
+        }
+        Some(format!("#{}", uri_fragment(&entry_pointer(&key))))
     }
 
-    fn adapt_dialect(&self, out: &mut Map<String, Value>) {
+    /// Adapts one schema object's own keywords to the validator's dialect; true when a
+    /// nullable composition had to be wrapped into `anyOf`.
+    fn adapt_dialect(&self, out: &mut Map<String, Value>) -> bool {
+        let mut wrapped = false;
         if self.dialect != Dialect::OpenApi31 {
             let nullable = out.get("nullable") == Some(&Value::Bool(true))
                 || out.get("x-nullable") == Some(&Value::Bool(true));
@@ -480,8 +584,11 @@ impl SchemaBuilder {
                 out.remove("type");
             }
             if nullable {
-                make_nullable(out);
+                wrapped = make_nullable(out);
             }
+        }
+        if wrapped {
+            return true;
         }
         let format = out.get("format").and_then(Value::as_str);
         let bounds = match format {
@@ -498,11 +605,103 @@ impl SchemaBuilder {
             out.entry("minimum").or_insert(json!(lo));
             out.entry("maximum").or_insert(json!(hi));
         }
+        false
     }
 }
 
-/// Lets `null` through a schema marked `nullable`.
-fn make_nullable(out: &mut Map<String, Value>) {
+/// Why the target of a schema `$ref` cannot be a schema: the document root or `paths` of an
+/// API description, or a value that is neither an object nor a boolean.
+fn not_a_schema(target: &Target, value: Option<&Value>, docs: &DocSet) -> Option<&'static str> {
+    let root = docs.doc(target.doc);
+    let is_api = root.value.get("openapi").is_some() || root.value.get("swagger").is_some();
+    if is_api
+        && (target.pointer.is_empty()
+            || target.pointer == "/paths"
+            || target.pointer == "/components")
+    {
+        return Some("points at a part of the description that is not a schema");
+    }
+    match value {
+        Some(Value::Object(_) | Value::Bool(_)) | None => None,
+        Some(_) => Some("points at a value that is not a schema"),
+    }
+}
+
+/// Why a keyword's value cannot be used by a validator, if it cannot.
+fn malformed(key: &str, value: &Value, dialect: Dialect) -> Option<String> {
+    let is_number = value.is_number();
+    match key {
+        "minimum" | "maximum" | "multipleOf" | "minLength" | "maxLength" | "minItems"
+        | "maxItems" | "minProperties" | "maxProperties"
+            if !is_number =>
+        {
+            Some(format!("is {value}, not a number"))
+        }
+        "multipleOf" if value.as_f64().is_some_and(|n| n <= 0.0) => {
+            Some("must be greater than 0".to_owned())
+        }
+        "exclusiveMinimum" | "exclusiveMaximum" => {
+            let ok = match dialect {
+                Dialect::OpenApi31 => is_number,
+                _ => value.is_boolean(),
+            };
+            (!ok).then(|| format!("is {value}, not what this dialect allows"))
+        }
+        "required" => match value {
+            Value::Array(items) if items.iter().all(Value::is_string) => None,
+            _ => Some(format!("is {value}, not a list of property names")),
+        },
+        "type" => {
+            // Swagger 2.0's `file` is dropped later, by the dialect adaptation.
+            let swagger_file = dialect == Dialect::Swagger2 && value == "file";
+            let known = |t: &Value| t.as_str().is_some_and(|t| TYPES.contains(&t)) || swagger_file;
+            let ok = match value {
+                Value::String(_) => known(value),
+                Value::Array(ts) => ts.iter().all(known),
+                _ => false,
+            };
+            (!ok).then(|| format!("is {value}, not a JSON Schema type"))
+        }
+        "enum" if !value.is_array() => Some(format!("is {value}, not a list")),
+        "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"
+            if !value.is_object() =>
+        {
+            Some("is not a map of schemas".to_owned())
+        }
+        "allOf" | "anyOf" | "oneOf" | "prefixItems" if !value.is_array() => {
+            Some("is not a list of schemas".to_owned())
+        }
+        "additionalProperties"
+        | "items"
+        | "not"
+        | "additionalItems"
+        | "contains"
+        | "propertyNames"
+        | "if"
+        | "then"
+        | "else"
+        | "unevaluatedItems"
+        | "unevaluatedProperties"
+            if !(value.is_object() || value.is_boolean() || key == "items" && value.is_array()) =>
+        {
+            Some(format!("is {value}, not a schema"))
+        }
+        "pattern" => match value.as_str() {
+            None => Some(format!("is {value}, not a string")),
+            Some(p) => fancy_regex::Regex::new(p)
+                .err()
+                .map(|e| format!("is not a valid regular expression ({e})")),
+        },
+        "$schema" | "$dynamicRef" | "$recursiveRef" => {
+            Some("is not supported inside an API description's schemas".to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Lets `null` through a schema marked `nullable`; true when it had to wrap a composition
+/// into `anyOf: [composition, {type: null}]`.
+fn make_nullable(out: &mut Map<String, Value>) -> bool {
     match out.get_mut("type") {
         Some(Value::String(t)) => {
             let t = std::mem::take(t);
@@ -520,7 +719,7 @@ fn make_nullable(out: &mut Map<String, Value>) {
             if composed {
                 let inner = std::mem::take(out);
                 out.insert("anyOf".to_owned(), json!([inner, { "type": "null" }]));
-                return;
+                return true;
             }
         }
     }
@@ -529,40 +728,5 @@ fn make_nullable(out: &mut Map<String, Value>) {
             values.push(Value::Null);
         }
     }
-}
-
-/// Puts `value` at `pointer` in `root`, creating objects on the way (an existing list on
-/// the way, such as a parent's `allOf`, is entered by index).
-fn insert_at(root: &mut Map<String, Value>, pointer: &str, value: Value) {
-    let tokens: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let Some((first, rest)) = tokens.split_first() else {
-        return;
-    };
-    let mut slot = root
-        .entry(first.clone())
-        .or_insert_with(|| Value::Object(Map::new()));
-    for token in rest {
-        let index = match &*slot {
-            Value::Array(items) => token.parse::<usize>().ok().filter(|i| *i < items.len()),
-            _ => None,
-        };
-        slot = match (index, slot) {
-            (Some(i), Value::Array(items)) => &mut items[i],
-            (_, other) => {
-                if !other.is_object() {
-                    *other = Value::Object(Map::new());
-                }
-                let Value::Object(map) = other else {
-                    return;
-                };
-                map.entry(token.clone())
-                    .or_insert_with(|| Value::Object(Map::new()))
-            }
-        };
-    }
-    *slot = value;
+    false
 }

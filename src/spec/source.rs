@@ -184,9 +184,17 @@ fn strip_position(message: &str) -> String {
             m = &m[i + 2..];
         }
     }
+    // Only a trailing "at line N, column M" is the parser's position; an earlier one belongs
+    // to the message (e.g. where an anchor was defined).
     for marker in [" at line ", ", line "] {
         if let Some(i) = m.rfind(marker) {
-            m = &m[..i];
+            let tail = &m[i + marker.len()..];
+            let is_position = tail
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == ' ' || c.is_ascii_lowercase());
+            if is_position {
+                m = &m[..i];
+            }
         }
     }
     let m = m.trim();

@@ -6,11 +6,13 @@
 
 pub mod classroom;
 mod exchange;
+// pub mod generic; (enabled once scenario::synth lands)
+pub mod http;
 pub mod mutants;
 pub mod router;
-pub mod http;
 pub mod wiremock_adapter;
 
 pub use classroom::Emulator;
 pub use exchange::{Responder, StubRequest, StubResponse};
+// pub use generic::SpecStub;
 pub use mutants::Mutant;

@@ -81,12 +81,15 @@ impl PathTemplate {
     }
 }
 
+/// Decoded path parameters, by name.
+pub type Params = Vec<(String, String)>;
+
 /// Picks the most specific template matching `raw_path` among `(key, template)` pairs.
 pub fn best_match<'a, K>(
     routes: impl IntoIterator<Item = (K, &'a PathTemplate)>,
     raw_path: &str,
-) -> Option<(K, Vec<(String, String)>)> {
-    let mut best: Option<(K, Vec<(String, String)>, Specificity)> = None;
+) -> Option<(K, Params)> {
+    let mut best: Option<(K, Params, Specificity)> = None;
     for (key, template) in routes {
         if let Some((params, spec)) = template.matches(raw_path) {
             if best.as_ref().is_none_or(|(_, _, s)| spec > *s) {
@@ -145,7 +148,8 @@ fn match_segment(pieces: &[Piece], actual: &str, params: &mut Vec<(String, Strin
         }
         [Piece::Param(name), Piece::Literal(l), rest @ ..] => {
             // Try the rightmost occurrence first so ids containing the literal still work.
-            let mut candidates: Vec<usize> = actual.match_indices(l.as_str()).map(|(i, _)| i).collect();
+            let mut candidates: Vec<usize> =
+                actual.match_indices(l.as_str()).map(|(i, _)| i).collect();
             candidates.reverse();
             for i in candidates.into_iter().filter(|i| *i > 0) {
                 let mut attempt = params.clone();
