@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use contractor::spec::LoadOptions;
+use contractor::stub::Mutant;
 
 /// OpenAPI contract testing: load a spec, generate conformance scenarios, run them.
 #[derive(Parser)]
@@ -31,6 +32,30 @@ enum Command {
         #[arg(long)]
         fetch: bool,
     },
+    /// Serve a stub on 127.0.0.1: the Google Classroom emulator, or any spec.
+    Stub {
+        /// Serve this spec with the spec-driven stub (default: the Classroom emulator).
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// Serve an emulator: google-classroom.
+        #[arg(long, value_name = "NAME")]
+        emulator: Option<String>,
+        /// The port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 4010)]
+        port: u16,
+        /// Switch on a named fault (repeatable); see --list-mutants.
+        #[arg(long = "mutant", value_name = "NAME")]
+        mutants: Vec<String>,
+        /// How late the slow_responses mutant answers, in milliseconds.
+        #[arg(long, default_value_t = 1500)]
+        slow_ms: u64,
+        /// The emulator's fixture file (users, tokens, courses).
+        #[arg(long, value_name = "FILE")]
+        fixture: Option<PathBuf>,
+        /// List the mutants and the clause each breaks, then exit.
+        #[arg(long)]
+        list_mutants: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -52,6 +77,174 @@ fn main() -> ExitCode {
             }
             contractor::lint::exit_code(&reports)
         }
+        Command::Stub {
+            spec,
+            emulator,
+            port,
+            mutants,
+            slow_ms,
+            fixture,
+            list_mutants,
+        } => {
+            if list_mutants {
+                for m in Mutant::ALL {
+                    let scope = if m.is_generic() {
+                        "any spec"
+                    } else {
+                        "google-classroom"
+                    };
+                    println!("{:<26} {:<17} {}", m.name(), scope, m.clause());
+                }
+                return ExitCode::SUCCESS;
+            }
+            let options = StubOptions {
+                spec,
+                emulator,
+                port,
+                mutants,
+                slow: std::time::Duration::from_millis(slow_ms),
+                fixture,
+            };
+            match serve_stub(options) {
+                Ok(()) => contractor::error::EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    e.exit_code()
+                }
+            }
+        }
     };
     ExitCode::from(code as u8)
+}
+
+struct StubOptions {
+    spec: Option<PathBuf>,
+    emulator: Option<String>,
+    port: u16,
+    mutants: Vec<String>,
+    slow: std::time::Duration,
+    fixture: Option<PathBuf>,
+}
+
+/// Builds the responder the flags ask for, serves it until Ctrl-C or SIGTERM.
+fn serve_stub(options: StubOptions) -> Result<(), contractor::Error> {
+    use contractor::stub::classroom::Fixture;
+    use contractor::stub::{Emulator, Responder, SpecStub};
+    use contractor::Error;
+    use std::sync::Arc;
+
+    let mutants = options
+        .mutants
+        .iter()
+        .map(|m| m.parse::<Mutant>().map_err(Error::Usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    let emulator = match (&options.emulator, &options.spec) {
+        (Some(name), _) if name == "google-classroom" => true,
+        (Some(name), _) => {
+            return Err(Error::Usage(format!(
+                "unknown emulator '{name}' (known: google-classroom)"
+            )))
+        }
+        (None, Some(_)) => false,
+        (None, None) => true,
+    };
+    let (responder, banner): (Arc<dyn Responder>, String) = if emulator {
+        let fixture = match &options.fixture {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                Fixture::parse(&text).map_err(|e| {
+                    Error::Usage(format!("failed to load fixture {}: {e}", path.display()))
+                })?
+            }
+            None => Fixture::shipped(),
+        };
+        let mut banner = String::from(
+            "Google Classroom Invitations emulator. Identities (Authorization: Bearer <token>):\n",
+        );
+        for (key, user) in &fixture.users {
+            banner.push_str(&format!("  {key:<16} {:<36} {}\n", user.email, user.token));
+        }
+        let emulator = Emulator::new(&fixture, &mutants, options.slow);
+        (Arc::new(emulator), banner)
+    } else {
+        let path = options.spec.clone().unwrap_or_default();
+        if let Some(m) = mutants.iter().find(|m| !m.is_generic()) {
+            return Err(Error::Usage(format!(
+                "mutant '{m}' needs the google-classroom emulator; the spec-driven stub takes: {}",
+                Mutant::ALL
+                    .iter()
+                    .filter(|m| m.is_generic())
+                    .map(|m| m.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let api = contractor::Api::load(&path)?;
+        let banner = format!(
+            "spec-driven stub for {} ({} operations)\n",
+            api.title,
+            api.operations.len()
+        );
+        (
+            Arc::new(SpecStub::new(Arc::new(api), &mutants, options.slow)),
+            banner,
+        )
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("failed to start the async runtime: {e}")))?;
+    runtime.block_on(async move {
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], options.port));
+        let stub = contractor::stub::http::HttpStub::start(addr, responder)
+            .await
+            .map_err(|e| Error::Usage(format!("failed to listen on {addr}: {e}")))?;
+        let mut text = banner;
+        if !mutants.is_empty() {
+            let names: Vec<&str> = mutants.iter().map(|m| m.name()).collect();
+            text.push_str(&format!("mutants: {}\n", names.join(", ")));
+        }
+        text.push_str(&format!("listening on {}\n", stub.url()));
+        say(&text);
+        wait_for_shutdown().await;
+        stub.shutdown().await;
+        say("stopped\n");
+        Ok(())
+    })
+}
+
+/// Prints to stdout, ignoring a closed pipe: whoever started the stub may have stopped
+/// reading once it knew the URL.
+fn say(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn wait_for_shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
 }

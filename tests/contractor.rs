@@ -806,3 +806,1035 @@ fn long_chains_of_bare_refs_collapse() {
     compile_all(api);
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+// ---- the Classroom emulator, over HTTP -----------------------------------------------------
+
+mod classroom {
+    use super::*;
+    use contractor::stub::http::HttpStub;
+    use contractor::stub::router::{best_match, PathTemplate};
+    use contractor::stub::{Emulator, Mutant, Responder};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// An emulator served by the hyper adapter, a blocking client, and the shipped spec to
+    /// check every response against.
+    pub struct Harness {
+        pub rt: tokio::runtime::Runtime,
+        pub stub: Option<HttpStub>,
+        pub client: reqwest::blocking::Client,
+        pub api: Api,
+        pub fixture: contractor::stub::classroom::Fixture,
+        /// Check each response against the spec (off for mutants, which break it on purpose).
+        pub conform: bool,
+    }
+
+    pub struct Reply {
+        pub status: u16,
+        pub body: Value,
+        pub content_type: String,
+    }
+
+    impl Reply {
+        pub fn code(&self) -> &str {
+            self.body["error"]["status"].as_str().unwrap_or("")
+        }
+        pub fn message(&self) -> &str {
+            self.body["error"]["message"].as_str().unwrap_or("")
+        }
+    }
+
+    impl Harness {
+        pub fn new(mutants: &[Mutant]) -> Harness {
+            contractor::install_crypto_provider();
+            let fixture = contractor::stub::classroom::Fixture::shipped();
+            let emulator: Arc<dyn Responder> =
+                Arc::new(Emulator::new(&fixture, mutants, Duration::from_millis(300)));
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            let addr = "127.0.0.1:0".parse().expect("addr");
+            let stub = rt
+                .block_on(HttpStub::start(addr, emulator))
+                .expect("start stub");
+            Harness {
+                rt,
+                stub: Some(stub),
+                client: reqwest::blocking::Client::builder()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .expect("client"),
+                api: load_api(Path::new("specs/google-classroom/invitations.yaml")),
+                fixture,
+                conform: mutants.is_empty(),
+            }
+        }
+
+        pub fn token(&self, user: &str) -> String {
+            self.fixture.users[user].token.clone()
+        }
+
+        pub fn id(&self, key: &str) -> String {
+            self.fixture.symbols()[key].clone()
+        }
+
+        pub fn send(
+            &self,
+            who: Option<&str>,
+            method: &str,
+            path: &str,
+            body: Option<Value>,
+        ) -> Reply {
+            let url = format!("{}{path}", self.stub.as_ref().expect("running").url());
+            let mut req = self.client.request(
+                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
+                url,
+            );
+            if let Some(user) = who {
+                req = req.bearer_auth(self.token(user));
+            }
+            if let Some(body) = body {
+                req = req
+                    .header("content-type", "application/json")
+                    .body(body.to_string());
+            }
+            let res = req.send().expect("send");
+            let status = res.status().as_u16();
+            let content_type = res
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let text = res.text().expect("body");
+            let body: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+            let reply = Reply {
+                status,
+                body,
+                content_type,
+            };
+            if self.conform {
+                self.check_conformance(method, path, &reply);
+            }
+            reply
+        }
+
+        /// The response is documented for the operation and its body validates.
+        fn check_conformance(&self, method: &str, path: &str, reply: &Reply) {
+            let path_only = path.split('?').next().unwrap_or(path);
+            let templates: Vec<PathTemplate> = self
+                .api
+                .operations
+                .iter()
+                .map(|o| PathTemplate::new(&o.path))
+                .collect();
+            let candidates = templates
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| self.api.operations[*i].method.as_str() == method);
+            let (index, _) = best_match(candidates, path_only).expect("a documented operation");
+            let op = &self.api.operations[index];
+            let response = op
+                .response_for(reply.status)
+                .unwrap_or_else(|| panic!("{} answered undocumented {}", op.id, reply.status));
+            assert!(
+                reply.content_type.starts_with("application/json"),
+                "{}: content type {}",
+                op.id,
+                reply.content_type
+            );
+            let schema = response.content[0].schema.clone().expect("schema");
+            let validator = self
+                .api
+                .schemas
+                .validator(&schema, Direction::Response)
+                .expect("compile");
+            let errors: Vec<String> = validator
+                .iter_errors(&reply.body)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{} {}: {errors:?}\n{}",
+                op.id,
+                reply.status,
+                reply.body
+            );
+        }
+
+        pub fn create(&self, who: &str, user: &str, course: &str, role: &str) -> Reply {
+            let body = json!({"userId": user, "courseId": self.id(course), "role": role});
+            self.send(Some(who), "POST", "/v1/invitations", Some(body))
+        }
+
+        pub fn email(&self, user: &str) -> String {
+            self.fixture.users[user].email.clone()
+        }
+    }
+
+    impl Drop for Harness {
+        fn drop(&mut self) {
+            if let Some(stub) = self.stub.take() {
+                self.rt.block_on(stub.shutdown());
+            }
+        }
+    }
+
+    #[test]
+    fn create_documents_every_outcome() {
+        let h = Harness::new(&[]);
+        // UNAUTHENTICATED: no token, unknown token.
+        assert_eq!(
+            h.send(None, "POST", "/v1/invitations", Some(json!({})))
+                .status,
+            401
+        );
+        // INVALID_ARGUMENT: role unspecified.
+        let r = h.create(
+            "teacher",
+            &h.email("invitee"),
+            "active_course",
+            "COURSE_ROLE_UNSPECIFIED",
+        );
+        assert_eq!((r.status, r.code()), (400, "INVALID_ARGUMENT"));
+        // PERMISSION_DENIED: a student, and a teacher of another course.
+        let r = h.create("student", &h.email("invitee"), "active_course", "STUDENT");
+        assert_eq!((r.status, r.code()), (403, "PERMISSION_DENIED"));
+        let r = h.create("teacher", &h.email("invitee"), "other_course", "STUDENT");
+        assert_eq!((r.status, r.code()), (403, "PERMISSION_DENIED"));
+        // NOT_FOUND: unknown course, unknown user.
+        let r = h.send(
+            Some("teacher"),
+            "POST",
+            "/v1/invitations",
+            Some(json!({"userId": "me", "courseId": "999", "role": "STUDENT"})),
+        );
+        assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+        let r = h.create(
+            "teacher",
+            "nobody@contractor.test",
+            "active_course",
+            "STUDENT",
+        );
+        assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+        // FAILED_PRECONDITION: disabled account; role already held (or a higher one).
+        let r = h.create("teacher", &h.id("disabled"), "active_course", "STUDENT");
+        assert_eq!((r.status, r.code()), (400, "FAILED_PRECONDITION"));
+        let r = h.create("teacher", &h.id("student"), "active_course", "STUDENT");
+        assert_eq!((r.status, r.code()), (400, "FAILED_PRECONDITION"));
+        let r = h.create("teacher", &h.id("co_teacher"), "active_course", "STUDENT");
+        assert_eq!(
+            (r.status, r.code()),
+            (400, "FAILED_PRECONDITION"),
+            "a teacher already outranks a student"
+        );
+        // Success, then ALREADY_EXISTS for the same user and course (even with another role).
+        let r = h.create("teacher", &h.email("invitee"), "active_course", "STUDENT");
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            r.body["userId"],
+            h.id("invitee"),
+            "an email resolves to the user id"
+        );
+        assert_eq!(r.body["courseId"], h.id("active_course"));
+        assert!(r.body["id"].as_str().is_some_and(|s| !s.is_empty()));
+        let r = h.create("teacher", &h.id("invitee"), "active_course", "TEACHER");
+        assert_eq!((r.status, r.code()), (409, "ALREADY_EXISTS"));
+        // An admin may invite to any course; `me` names the caller.
+        let r = h.create("admin", &h.id("second_invitee"), "other_course", "STUDENT");
+        assert_eq!(r.status, 200);
+        let r = h.create("other_teacher", "me", "active_course", "STUDENT");
+        assert_eq!(r.code(), "PERMISSION_DENIED");
+    }
+
+    #[test]
+    fn get_and_delete_document_every_outcome() {
+        let h = Harness::new(&[]);
+        let id = h
+            .create("teacher", &h.id("invitee"), "active_course", "STUDENT")
+            .body["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let path = format!("/v1/invitations/{id}");
+        for who in ["teacher", "co_teacher", "invitee", "admin"] {
+            let r = h.send(Some(who), "GET", &path, None);
+            assert_eq!(r.status, 200, "{who} may read it");
+        }
+        for who in ["student", "other_teacher", "second_invitee"] {
+            let r = h.send(Some(who), "GET", &path, None);
+            assert_eq!((r.status, r.code()), (403, "PERMISSION_DENIED"), "{who}");
+            let r = h.send(Some(who), "DELETE", &path, None);
+            assert_eq!((r.status, r.code()), (403, "PERMISSION_DENIED"), "{who}");
+        }
+        assert_eq!(h.send(None, "GET", &path, None).status, 401);
+        let r = h.send(Some("teacher"), "GET", "/v1/invitations/424242", None);
+        assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+        let r = h.send(Some("teacher"), "DELETE", "/v1/invitations/424242", None);
+        assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+        let r = h.send(Some("teacher"), "DELETE", &path, None);
+        assert_eq!((r.status, r.body.clone()), (200, json!({})));
+        let r = h.send(Some("teacher"), "GET", &path, None);
+        assert_eq!(r.code(), "NOT_FOUND", "a deleted invitation is gone");
+    }
+
+    #[test]
+    fn accept_documents_every_outcome_and_reason() {
+        let h = Harness::new(&[]);
+        let invite = |user: &str, course: &str, role: &str| {
+            let r = h.create("admin", &h.id(user), course, role);
+            assert_eq!(r.status, 200, "{}", r.body);
+            r.body["id"].as_str().expect("id").to_owned()
+        };
+        let accept = |who: &str, id: &str| {
+            h.send(
+                Some(who),
+                "POST",
+                &format!("/v1/invitations/{id}:accept"),
+                None,
+            )
+        };
+        let id = invite("invitee", "active_course", "STUDENT");
+        let r = accept("teacher", &id);
+        assert_eq!(
+            (r.status, r.code()),
+            (403, "PERMISSION_DENIED"),
+            "only the invitee accepts"
+        );
+        let r = accept("invitee", "424242");
+        assert_eq!((r.status, r.code()), (404, "NOT_FOUND"));
+        let reasons = [
+            (
+                "invitee",
+                "archived_course",
+                "STUDENT",
+                "CourseNotModifiable",
+            ),
+            (
+                "invitee",
+                "full_course",
+                "STUDENT",
+                "CourseMemberLimitReached",
+            ),
+            (
+                "invitee",
+                "teacher_full_course",
+                "TEACHER",
+                "CourseTeacherLimitReached",
+            ),
+            (
+                "groups_limited",
+                "active_course",
+                "STUDENT",
+                "UserGroupsMembershipLimitReached",
+            ),
+        ];
+        for (user, course, role, reason) in reasons {
+            let id = invite(user, course, role);
+            let r = accept(user, &id);
+            assert_eq!(
+                (r.status, r.code()),
+                (400, "FAILED_PRECONDITION"),
+                "{reason}"
+            );
+            assert!(
+                r.message().starts_with(&format!("@{reason} ")),
+                "{}",
+                r.message()
+            );
+        }
+        // The encoded colon reaches the same operation.
+        let r = h.send(
+            Some("invitee"),
+            "POST",
+            &format!("/v1/invitations/{id}%3Aaccept"),
+            None,
+        );
+        assert_eq!((r.status, r.body.clone()), (200, json!({})));
+        let r = h.send(
+            Some("invitee"),
+            "GET",
+            &format!("/v1/invitations/{id}"),
+            None,
+        );
+        assert_eq!(r.code(), "NOT_FOUND", "accept removes the invitation");
+        let r = h.create("teacher", &h.id("invitee"), "active_course", "STUDENT");
+        assert_eq!(
+            r.code(),
+            "FAILED_PRECONDITION",
+            "the invitee is now a student"
+        );
+        let r = h.create("teacher", &h.id("invitee"), "active_course", "TEACHER");
+        assert_eq!(r.status, 200, "a higher role can still be offered");
+    }
+
+    #[test]
+    fn list_filters_pages_and_checks_permissions() {
+        let h = Harness::new(&[]);
+        for user in ["invitee", "second_invitee", "groups_limited"] {
+            for course in ["active_course", "archived_course"] {
+                assert_eq!(
+                    h.create("teacher", &h.id(user), course, "STUDENT").status,
+                    200
+                );
+            }
+        }
+        let course = h.id("active_course");
+        let r = h.send(Some("teacher"), "GET", "/v1/invitations", None);
+        assert_eq!(
+            (r.status, r.code()),
+            (400, "INVALID_ARGUMENT"),
+            "userId or courseId is needed"
+        );
+        let r = h.send(
+            Some("student"),
+            "GET",
+            &format!("/v1/invitations?courseId={course}"),
+            None,
+        );
+        assert_eq!((r.status, r.code()), (403, "PERMISSION_DENIED"));
+        let r = h.send(
+            Some("invitee"),
+            "GET",
+            &format!("/v1/invitations?userId={}", h.id("second_invitee")),
+            None,
+        );
+        assert_eq!((r.status, r.code()), (403, "PERMISSION_DENIED"));
+        let r = h.send(Some("invitee"), "GET", "/v1/invitations?userId=me", None);
+        assert_eq!(
+            r.body["invitations"].as_array().map(Vec::len),
+            Some(2),
+            "me: {}",
+            r.body
+        );
+        // Paging through a stable order.
+        let mut seen = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut path = format!("/v1/invitations?courseId={course}&pageSize=2");
+            if let Some(t) = &token {
+                path.push_str(&format!("&pageToken={t}"));
+            }
+            let r = h.send(Some("teacher"), "GET", &path, None);
+            assert_eq!(r.status, 200);
+            for inv in r.body["invitations"].as_array().into_iter().flatten() {
+                seen.push(inv["id"].as_str().expect("id").to_owned());
+            }
+            match r.body["nextPageToken"].as_str() {
+                Some(t) => token = Some(t.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 3);
+        let mut sorted = seen.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 3, "no duplicates across pages");
+        // A token from another query is INVALID_ARGUMENT.
+        let first = h.send(
+            Some("teacher"),
+            "GET",
+            &format!("/v1/invitations?courseId={course}&pageSize=1"),
+            None,
+        );
+        let token = first.body["nextPageToken"]
+            .as_str()
+            .expect("token")
+            .to_owned();
+        let r = h.send(
+            Some("teacher"),
+            "GET",
+            &format!(
+                "/v1/invitations?courseId={}&pageToken={token}",
+                h.id("archived_course")
+            ),
+            None,
+        );
+        assert_eq!((r.status, r.code()), (400, "INVALID_ARGUMENT"));
+        // pageSize 0 means the default (500): everything in one page.
+        let r = h.send(
+            Some("teacher"),
+            "GET",
+            &format!("/v1/invitations?courseId={course}&pageSize=0"),
+            None,
+        );
+        assert_eq!(r.body["invitations"].as_array().map(Vec::len), Some(3));
+        assert!(r.body.get("nextPageToken").is_none());
+    }
+
+    #[test]
+    fn concurrent_creates_for_one_user_and_course_let_exactly_one_win() {
+        let h = Harness::new(&[]);
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..16)
+                .map(|_| {
+                    s.spawn(|| {
+                        h.create("teacher", &h.id("invitee"), "active_course", "STUDENT")
+                            .status
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|t| t.join().expect("thread"))
+                .collect()
+        });
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 409).count(),
+            15,
+            "{statuses:?}"
+        );
+    }
+
+    #[test]
+    fn state_is_fresh_per_server() {
+        let a = Harness::new(&[]);
+        assert_eq!(
+            a.create("teacher", &a.id("invitee"), "active_course", "STUDENT")
+                .status,
+            200
+        );
+        let b = Harness::new(&[]);
+        assert_eq!(
+            b.create("teacher", &b.id("invitee"), "active_course", "STUDENT")
+                .status,
+            200
+        );
+    }
+
+    /// Each mutant, switched on alone, shows the fault it names (and nothing else changes).
+    #[test]
+    fn every_mutant_breaks_its_clause() {
+        for mutant in Mutant::ALL {
+            let h = Harness::new(&[mutant]);
+            let created = h.create("teacher", &h.id("invitee"), "active_course", "STUDENT");
+            let id = match &created.body["id"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let get = |who: &str, id: &str| {
+                h.send(Some(who), "GET", &format!("/v1/invitations/{id}"), None)
+            };
+            let name = mutant.name();
+            match mutant {
+                Mutant::WrongSuccessStatus => assert_eq!(created.status, 201, "{name}"),
+                Mutant::UndocumentedStatus => {
+                    assert_eq!(get("teacher", "424242").status, 410, "{name}")
+                }
+                Mutant::MissingRequiredField => {
+                    assert!(created.body.get("courseId").is_none(), "{name}")
+                }
+                Mutant::WrongFieldType => assert!(created.body["id"].is_number(), "{name}"),
+                Mutant::EnumOutOfRange => assert_eq!(created.body["role"], "GUEST", "{name}"),
+                Mutant::WrongContentType => {
+                    assert!(created.content_type.starts_with("text/plain"), "{name}")
+                }
+                Mutant::WrongErrorStatus => {
+                    assert_eq!(get("teacher", "424242").code(), "UNKNOWN", "{name}")
+                }
+                Mutant::MissingReasonPrefix => {
+                    let inv = h.create("teacher", &h.id("invitee"), "archived_course", "STUDENT");
+                    let inv = inv.body["id"].as_str().expect("id").to_owned();
+                    let r = h.send(
+                        Some("invitee"),
+                        "POST",
+                        &format!("/v1/invitations/{inv}:accept"),
+                        None,
+                    );
+                    assert_eq!(r.code(), "FAILED_PRECONDITION", "{name}");
+                    assert!(!r.message().starts_with('@'), "{name}: {}", r.message());
+                }
+                Mutant::DuplicateCreateAccepted => {
+                    let again = h.create("teacher", &h.id("invitee"), "active_course", "STUDENT");
+                    assert_eq!(again.status, 200, "{name}");
+                }
+                Mutant::AcceptKeepsInvitation => {
+                    let r = h.send(
+                        Some("invitee"),
+                        "POST",
+                        &format!("/v1/invitations/{id}:accept"),
+                        None,
+                    );
+                    assert_eq!(r.status, 200, "{name}");
+                    assert_eq!(get("invitee", &id).status, 200, "{name}");
+                }
+                Mutant::DeleteKeepsInvitation => {
+                    let r = h.send(
+                        Some("teacher"),
+                        "DELETE",
+                        &format!("/v1/invitations/{id}"),
+                        None,
+                    );
+                    assert_eq!(r.status, 200, "{name}");
+                    assert_eq!(get("teacher", &id).status, 200, "{name}");
+                }
+                Mutant::PermissionsNotEnforced => {
+                    assert_eq!(get("other_teacher", &id).status, 200, "{name}");
+                    let r = h.create(
+                        "student",
+                        &h.id("second_invitee"),
+                        "active_course",
+                        "STUDENT",
+                    );
+                    assert_eq!(r.status, 200, "{name}");
+                }
+                Mutant::ServerErrorOnList => {
+                    let r = h.send(Some("invitee"), "GET", "/v1/invitations?userId=me", None);
+                    assert_eq!(r.status, 500, "{name}");
+                }
+                Mutant::SlowResponses => {
+                    let start = std::time::Instant::now();
+                    get("teacher", &id);
+                    assert!(start.elapsed() >= Duration::from_millis(300), "{name}");
+                }
+            }
+            // The rest of the contract still holds: an unknown token is still refused.
+            assert_eq!(
+                h.send(None, "GET", "/v1/invitations?userId=me", None)
+                    .status,
+                401,
+                "{name}"
+            );
+        }
+    }
+}
+
+// ---- the stub command and the adapters ---------------------------------------------------------
+
+mod stub_command {
+    use super::*;
+    use std::io::BufRead;
+    use std::process::Stdio;
+
+    /// Starts `contractor stub ARGS --port 0`, returns the child and the URL it printed.
+    fn start(args: &[&str]) -> (std::process::Child, String, Vec<String>) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_contractor"))
+            .arg("stub")
+            .args(args)
+            .args(["--port", "0"])
+            .current_dir(manifest_dir())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = Vec::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.expect("line");
+            if let Some(url) = line.strip_prefix("listening on ") {
+                let url = url.to_owned();
+                lines.push(line);
+                return (child, url, lines);
+            }
+            lines.push(line);
+        }
+        let status = child.wait().expect("wait");
+        panic!("stub exited ({status}) without a URL: {lines:?}");
+    }
+
+    /// Sends SIGTERM to the child we started, by its PID, and waits for a clean exit.
+    fn stop(mut child: std::process::Child) {
+        let pid = child.id().to_string();
+        let killed = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let status = child.wait().expect("wait");
+        assert!(status.success(), "stub exited with {status}");
+    }
+
+    #[test]
+    fn serves_the_classroom_emulator_on_loopback_and_stops_on_sigterm() {
+        contractor::install_crypto_provider();
+        let (child, url, banner) = start(&[]);
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        assert!(
+            banner.iter().any(|l| l.contains("fixture-token-teacher")),
+            "prints tokens: {banner:?}"
+        );
+        let client = reqwest::blocking::Client::new();
+        let r = client
+            .get(format!("{url}/v1/invitations?userId=me"))
+            .bearer_auth("fixture-token-invitee")
+            .send()
+            .expect("request");
+        assert_eq!(r.status().as_u16(), 200);
+        stop(child);
+    }
+
+    #[test]
+    fn mutants_are_listed_and_selectable() {
+        let (code, out, _) = contractor(&["stub", "--list-mutants"]);
+        assert_eq!(code, 0);
+        for m in contractor::stub::Mutant::ALL {
+            assert!(out.contains(m.name()) && out.contains(m.clause()), "{out}");
+        }
+        let (code, _, err) = contractor(&["stub", "--mutant", "slow_response", "--port", "0"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("did you mean 'slow_responses'"), "{err}");
+        contractor::install_crypto_provider();
+        let (child, url, banner) = start(&["--mutant", "server_error_on_list"]);
+        assert!(banner
+            .iter()
+            .any(|l| l.contains("mutants: server_error_on_list")));
+        let r = reqwest::blocking::Client::new()
+            .get(format!("{url}/v1/invitations?userId=me"))
+            .bearer_auth("fixture-token-invitee")
+            .send()
+            .expect("request");
+        assert_eq!(r.status().as_u16(), 500);
+        stop(child);
+    }
+
+    #[test]
+    fn spec_driven_stub_refuses_emulator_only_mutants() {
+        let (code, _, err) = contractor(&[
+            "stub",
+            "--spec",
+            "tests/fixtures/split/spec/api.yaml",
+            "--mutant",
+            "accept_keeps_invitation",
+            "--port",
+            "0",
+        ]);
+        assert_eq!(code, 2);
+        assert!(err.contains("needs the google-classroom emulator"), "{err}");
+    }
+}
+
+mod adapters {
+    use super::*;
+    use contractor::stub::{Emulator, Responder};
+    use std::sync::Arc;
+
+    #[test]
+    fn the_wiremock_adapter_serves_the_emulator() {
+        contractor::install_crypto_provider();
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async {
+            let emulator: Arc<dyn Responder> = Arc::new(Emulator::shipped());
+            let server = contractor::stub::wiremock_adapter::serve_wiremock(emulator).await;
+            let client = reqwest::Client::new();
+            let created = client
+                .post(format!("{}/v1/invitations", server.uri()))
+                .bearer_auth("fixture-token-teacher")
+                .header("content-type", "application/json")
+                .body(
+                    json!({"userId": "100005", "courseId": "200001", "role": "STUDENT"})
+                        .to_string(),
+                )
+                .send()
+                .await
+                .expect("create");
+            assert_eq!(created.status().as_u16(), 200);
+            let body: Value =
+                serde_json::from_str(&created.text().await.expect("body")).expect("json");
+            let id = body["id"].as_str().expect("id");
+            let accepted = client
+                .post(format!("{}/v1/invitations/{id}%3Aaccept", server.uri()))
+                .bearer_auth("fixture-token-invitee")
+                .send()
+                .await
+                .expect("accept");
+            assert_eq!(accepted.status().as_u16(), 200);
+            let gone = client
+                .get(format!("{}/v1/invitations/{id}", server.uri()))
+                .bearer_auth("fixture-token-invitee")
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(gone.status().as_u16(), 404);
+        });
+    }
+}
+
+// ---- the spec-driven stub ---------------------------------------------------------------------
+
+mod spec_stub {
+    use super::*;
+    use contractor::scenario::synth;
+    use contractor::stub::{Responder, SpecStub, StubRequest, StubResponse};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    fn stub_for(path: &Path) -> (Arc<Api>, SpecStub) {
+        let api = Arc::new(load_api(path));
+        let stub = SpecStub::new(Arc::clone(&api), &[], Duration::from_millis(10));
+        (api, stub)
+    }
+
+    fn request(
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> StubRequest {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        StubRequest {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            query: query
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                    (k.to_owned(), v.to_owned())
+                })
+                .collect(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), (*v).to_owned()))
+                .chain(
+                    body.is_some()
+                        .then(|| ("content-type".to_owned(), "application/json".to_owned())),
+                )
+                .collect(),
+            body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
+        }
+    }
+
+    /// The response is documented for `op` and its JSON body validates.
+    fn assert_documented(api: &Api, op: &contractor::spec::Operation, r: &StubResponse) {
+        let documented = op.response_for(r.status).unwrap_or_else(|| {
+            panic!(
+                "{}: undocumented {} {:?}",
+                op.id,
+                r.status,
+                String::from_utf8_lossy(&r.body)
+            )
+        });
+        let Some(media) = documented.content.iter().find(|m| m.name.contains("json")) else {
+            return;
+        };
+        let Some(schema) = &media.schema else { return };
+        let body: Value =
+            serde_json::from_slice(&r.body).unwrap_or_else(|e| panic!("{}: not JSON: {e}", op.id));
+        let validator = api
+            .schemas
+            .validator(schema, Direction::Response)
+            .expect("compile");
+        let errors: Vec<String> = validator
+            .iter_errors(&body)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{} {}: {errors:?}", op.id, r.status);
+    }
+
+    /// A valid request for `op`: synthesized path, required query and header parameters,
+    /// credentials, and body.
+    fn valid_request(api: &Api, op: &contractor::spec::Operation) -> StubRequest {
+        let mut path = op.path.clone();
+        let mut query = Vec::new();
+        let mut headers = vec![
+            ("authorization".to_owned(), "Bearer x".to_owned()),
+            ("api_key".to_owned(), "k".to_owned()),
+        ];
+        for p in &op.parameters {
+            let value = p
+                .schema
+                .as_ref()
+                .map(|s| {
+                    synth::valid_value(&api.schemas, s, Direction::Request, 1).expect("param value")
+                })
+                .unwrap_or(json!("x"));
+            let text = match &value {
+                Value::String(s) => s.clone(),
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or(i.to_string(), str::to_owned))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            };
+            match p.location {
+                ParamLocation::Path => path = path.replace(&format!("{{{}}}", p.name), &text),
+                ParamLocation::Query if p.required => query.push((p.name.clone(), text)),
+                ParamLocation::Header if p.required => {
+                    headers.push((p.name.to_ascii_lowercase(), text))
+                }
+                _ => {}
+            }
+        }
+        let mut body = Vec::new();
+        if let Some(rb) = &op.request_body {
+            if let Some(media) = rb
+                .content
+                .iter()
+                .find(|m| m.name.contains("json"))
+                .or(rb.content.first())
+            {
+                headers.push(("content-type".to_owned(), media.name.clone()));
+                if let Some(schema) = &media.schema {
+                    let v = synth::valid_value(&api.schemas, schema, Direction::Request, 1)
+                        .expect("body");
+                    body = v.to_string().into_bytes();
+                }
+            }
+        }
+        StubRequest {
+            method: op.method.as_str().to_owned(),
+            path,
+            query,
+            headers,
+            body,
+        }
+    }
+
+    #[test]
+    fn every_openapi3_corpus_spec_serves_documented_responses() {
+        let Some(shared) = shared("every_openapi3_corpus_spec_serves_documented_responses") else {
+            return;
+        };
+        for entry in std::fs::read_dir(shared.join("corpus/openapi3")).expect("dir") {
+            let path = entry.expect("entry").path();
+            let (api, stub) = stub_for(&path);
+            for op in &api.operations {
+                let r = stub.respond(&valid_request(&api, op));
+                assert!(
+                    r.status < 500,
+                    "{}: {} {}",
+                    op.id,
+                    r.status,
+                    String::from_utf8_lossy(&r.body)
+                );
+                assert_documented(&api, op, &r);
+            }
+        }
+    }
+
+    #[test]
+    fn petstore_resources_live_in_memory() {
+        let Some(shared) = shared("petstore_resources_live_in_memory") else {
+            return;
+        };
+        let (api, stub) = stub_for(&shared.join("corpus/openapi3/swagger-petstore-v3.yaml"));
+        let auth = [("authorization", "Bearer x"), ("api_key", "k")];
+        let pet = json!({"name": "rex", "photoUrls": ["http://x/rex.png"], "status": "available"});
+        let created = stub.respond(&request("POST", "/pet", Some(pet), &auth));
+        assert_eq!(
+            created.status,
+            200,
+            "{}",
+            String::from_utf8_lossy(&created.body)
+        );
+        let body = created.json_body().expect("json");
+        assert_eq!(body["name"], "rex", "the created item keeps what was sent");
+        let id = body["id"].as_i64().expect("integer id");
+        let got = stub.respond(&request("GET", &format!("/pet/{id}"), None, &auth));
+        assert_eq!(
+            (got.status, got.json_body().expect("json")["name"].clone()),
+            (200, json!("rex"))
+        );
+        let deleted = stub.respond(&request("DELETE", &format!("/pet/{id}"), None, &auth));
+        assert_eq!(deleted.status, 200);
+        let gone = stub.respond(&request("GET", &format!("/pet/{id}"), None, &auth));
+        assert_eq!(gone.status, 404, "delete-then-get is 404");
+        let never = stub.respond(&request("GET", "/pet/987654", None, &auth));
+        assert_eq!(never.status, 404, "an id never created is 404");
+        // The server's base path is accepted too.
+        let based = stub.respond(&request("GET", &format!("/api/v3/pet/{id}"), None, &auth));
+        assert_eq!(based.status, 404);
+        let _ = api;
+    }
+
+    #[test]
+    fn invalid_requests_get_a_documented_client_error() {
+        let Some(shared) = shared("invalid_requests_get_a_documented_client_error") else {
+            return;
+        };
+        let (api, stub) = stub_for(&shared.join("corpus/openapi3/swagger-petstore-v3.yaml"));
+        let auth = [("authorization", "Bearer x"), ("api_key", "k")];
+        let op = api.operation("getPetById").expect("op");
+        let r = stub.respond(&request("GET", "/pet/not-a-number", None, &auth));
+        assert_eq!(r.status, 400, "{:?}", r.header("x-contractor-problem"));
+        assert_documented(&api, op, &r);
+        let add = api.operation("addPet").expect("op");
+        let r = stub.respond(&request("POST", "/pet", Some(json!({"name": 5})), &auth));
+        assert!(r.status == 400 || r.status == 422, "{}", r.status);
+        assert_documented(&api, add, &r);
+        assert!(r.header("x-contractor-problem").is_some());
+        let empty = stub.respond(&request("POST", "/pet", None, &auth));
+        assert_eq!(
+            empty.status,
+            400,
+            "the body is required: {:?}",
+            empty.header("x-contractor-problem")
+        );
+        let bad_query = stub.respond(&request(
+            "GET",
+            "/pet/findByStatus?status=lost",
+            None,
+            &auth,
+        ));
+        assert_eq!(
+            bad_query.status,
+            400,
+            "status is an enum: {:?}",
+            bad_query.header("x-contractor-problem")
+        );
+        assert_eq!(
+            stub.respond(&request("PATCH", "/pet", None, &auth)).status,
+            405
+        );
+        assert_eq!(
+            stub.respond(&request("GET", "/nowhere", None, &auth))
+                .status,
+            404
+        );
+    }
+
+    #[test]
+    fn prefer_picks_a_documented_response() {
+        let Some(shared) = shared("prefer_picks_a_documented_response") else {
+            return;
+        };
+        let (api, stub) = stub_for(&shared.join("corpus/openapi3/swagger-petstore-v3.yaml"));
+        let auth = [
+            ("authorization", "Bearer x"),
+            ("api_key", "k"),
+            ("prefer", "code=404"),
+        ];
+        let r = stub.respond(&request("GET", "/pet/1", None, &auth));
+        assert_eq!(r.status, 404);
+        assert_documented(&api, api.operation("getPetById").expect("op"), &r);
+    }
+
+    #[test]
+    fn prefer_example_picks_a_named_example() {
+        let (api, stub) = stub_for(&fixture("openapi31.yaml"));
+        let _ = api;
+        let r = stub.respond(&request(
+            "POST",
+            "/channels/12/messages",
+            Some(json!({"content": "hi"})),
+            &[("prefer", "example=none")],
+        ));
+        assert_eq!(r.status, 200);
+        let body = r.json_body().expect("json");
+        assert_eq!(body["kind"], "message");
+    }
+
+    #[test]
+    fn generic_mutants_apply_to_any_spec() {
+        let api = Arc::new(load_api(&fixture("split/spec/api.yaml")));
+        let mutated = SpecStub::new(
+            Arc::clone(&api),
+            &[
+                contractor::stub::Mutant::WrongContentType,
+                contractor::stub::Mutant::ServerErrorOnList,
+            ],
+            Duration::from_millis(1),
+        );
+        let r = mutated.respond(&request("GET", "/books", None, &[]));
+        assert_eq!(r.status, 500);
+        assert_eq!(r.header("content-type"), Some("text/plain"));
+    }
+}

@@ -80,7 +80,8 @@ impl StubResponse {
     /// Sets header `name`, replacing any value it had.
     pub fn set_header(&mut self, name: &str, value: &str) {
         self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self.headers
+            .push((name.to_ascii_lowercase(), value.to_owned()));
     }
 
     /// The body parsed as JSON, if it is JSON.

@@ -81,7 +81,11 @@ fn parse_prefer(request: &StubRequest) -> Prefer {
 impl SpecStub {
     /// A stub for `api`, with `mutants` (only the generic ones apply) switched on.
     pub fn new(api: Arc<Api>, mutants: &[Mutant], slow_delay: Duration) -> SpecStub {
-        let routes = api.operations.iter().map(|op| PathTemplate::new(&op.path)).collect();
+        let routes = api
+            .operations
+            .iter()
+            .map(|op| PathTemplate::new(&op.path))
+            .collect();
         let base_paths = api
             .servers
             .iter()
@@ -113,7 +117,11 @@ impl SpecStub {
         for base in &self.base_paths {
             if let Some(rest) = raw_path.strip_prefix(base.as_str()) {
                 if rest.is_empty() || rest.starts_with('/') {
-                    candidates.push(if rest.is_empty() { "/".to_owned() } else { rest.to_owned() });
+                    candidates.push(if rest.is_empty() {
+                        "/".to_owned()
+                    } else {
+                        rest.to_owned()
+                    });
                 }
             }
         }
@@ -169,21 +177,31 @@ impl SpecStub {
         let op = &self.api.operations[index];
         let prefer = parse_prefer(request);
         if let Some(code) = prefer.code {
-            if let Some(response) = op.responses.iter().find(|r| r.status == StatusKey::Code(code)) {
+            if let Some(response) = op
+                .responses
+                .iter()
+                .find(|r| r.status == StatusKey::Code(code))
+            {
                 return self.render(op, response, code, prefer.example.as_deref(), None);
             }
         }
         if let Err(problem) = self.authorize(op, request) {
-            if let Some(r) = op.response_for(401).filter(|r| r.status != StatusKey::Default) {
+            if let Some(r) = op
+                .response_for(401)
+                .filter(|r| r.status != StatusKey::Default)
+            {
                 let mut out = self.render(op, r, 401, None, None);
                 out.set_header("x-contractor-problem", &problem);
                 return out;
             }
         }
         if let Err(problem) = self.validate(op, &params, request) {
-            let documented = [400, 422]
-                .into_iter()
-                .find_map(|c| op.responses.iter().find(|r| r.status == StatusKey::Code(c)).map(|r| (c, r)));
+            let documented = [400, 422].into_iter().find_map(|c| {
+                op.responses
+                    .iter()
+                    .find(|r| r.status == StatusKey::Code(c))
+                    .map(|r| (c, r))
+            });
             let mut out = match documented {
                 Some((code, r)) => self.render(op, r, code, None, None),
                 None => StubResponse::json(400, &json!({"error": problem})),
@@ -201,7 +219,8 @@ impl SpecStub {
         }
         let satisfied = op.security.iter().any(|alternative| {
             alternative.iter().all(|(name, _)| {
-                let Some(scheme) = self.api.security_schemes.iter().find(|s| &s.name == name) else {
+                let Some(scheme) = self.api.security_schemes.iter().find(|s| &s.name == name)
+                else {
                     return true;
                 };
                 match (scheme.kind.as_str(), scheme.scheme.as_deref()) {
@@ -228,27 +247,56 @@ impl SpecStub {
         }
     }
 
-    fn validate(&self, op: &Operation, path_params: &[(String, String)], request: &StubRequest) -> Result<(), String> {
+    fn validate(
+        &self,
+        op: &Operation,
+        path_params: &[(String, String)],
+        request: &StubRequest,
+    ) -> Result<(), String> {
         for p in &op.parameters {
             let raw: Vec<&str> = match p.location {
-                ParamLocation::Path => path_params.iter().filter(|(n, _)| n == &p.name).map(|(_, v)| v.as_str()).collect(),
-                ParamLocation::Query => request.query.iter().filter(|(n, _)| n == &p.name).map(|(_, v)| v.as_str()).collect(),
+                ParamLocation::Path => path_params
+                    .iter()
+                    .filter(|(n, _)| n == &p.name)
+                    .map(|(_, v)| v.as_str())
+                    .collect(),
+                ParamLocation::Query => request
+                    .query
+                    .iter()
+                    .filter(|(n, _)| n == &p.name)
+                    .map(|(_, v)| v.as_str())
+                    .collect(),
                 ParamLocation::Header => {
-                    if ["accept", "content-type", "authorization"].contains(&p.name.to_ascii_lowercase().as_str()) {
+                    if ["accept", "content-type", "authorization"]
+                        .contains(&p.name.to_ascii_lowercase().as_str())
+                    {
                         continue;
                     }
-                    request.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(&p.name)).map(|(_, v)| v.as_str()).collect()
+                    request
+                        .headers
+                        .iter()
+                        .filter(|(n, _)| n.eq_ignore_ascii_case(&p.name))
+                        .map(|(_, v)| v.as_str())
+                        .collect()
                 }
                 ParamLocation::Cookie => continue,
             };
             if raw.is_empty() {
                 if p.required {
-                    return Err(format!("missing required {} parameter '{}'", p.location.as_str(), p.name));
+                    return Err(format!(
+                        "missing required {} parameter '{}'",
+                        p.location.as_str(),
+                        p.name
+                    ));
                 }
                 continue;
             }
-            let Some(schema_ref) = &p.schema else { continue };
-            let Some(schema) = self.api.schemas.get(schema_ref) else { continue };
+            let Some(schema_ref) = &p.schema else {
+                continue;
+            };
+            let Some(schema) = self.api.schemas.get(schema_ref) else {
+                continue;
+            };
             let value = coerce(&self.api, schema, &raw, p.explode);
             let validator = self.api.schemas.validator(schema_ref, Direction::Request)?;
             let problem = validator
@@ -272,12 +320,15 @@ impl SpecStub {
         let content_type = request.header("content-type").unwrap_or("application/json");
         let media = pick_media(&body.content, content_type);
         let Some(media) = media else {
-            return Err(format!("request content type '{content_type}' is not documented"));
+            return Err(format!(
+                "request content type '{content_type}' is not documented"
+            ));
         };
         if !is_json(&media.name) {
             return Ok(());
         }
-        let value: Value = serde_json::from_slice(&request.body).map_err(|e| format!("request body is not JSON: {e}"))?;
+        let value: Value = serde_json::from_slice(&request.body)
+            .map_err(|e| format!("request body is not JSON: {e}"))?;
         if let Some(schema) = &media.schema {
             let validator = self.api.schemas.validator(schema, Direction::Request)?;
             let problem = validator
@@ -291,11 +342,25 @@ impl SpecStub {
         Ok(())
     }
 
-    fn succeed(&self, op: &Operation, params: &[(String, String)], request: &StubRequest, example: Option<&str>) -> StubResponse {
+    fn succeed(
+        &self,
+        op: &Operation,
+        params: &[(String, String)],
+        request: &StubRequest,
+        example: Option<&str>,
+    ) -> StubResponse {
         let Some((code, response)) = success_response(op) else {
-            return StubResponse::json(501, &json!({"error": format!("{} documents no success response", op.id)}));
+            return StubResponse::json(
+                501,
+                &json!({"error": format!("{} documents no success response", op.id)}),
+            );
         };
-        let item_id = |r: &Resource| params.iter().find(|(n, _)| *n == r.param).map(|(_, v)| v.clone());
+        let item_id = |r: &Resource| {
+            params
+                .iter()
+                .find(|(n, _)| *n == r.param)
+                .map(|(_, v)| v.clone())
+        };
         // Create on a collection.
         if op.method == Method::Post {
             if let Some(resource) = self.resources.iter().find(|r| r.collection == op.path) {
@@ -303,19 +368,27 @@ impl SpecStub {
             }
         }
         // Read, replace or delete one item.
-        if let Some(resource) = self.resources.iter().find(|r| op.path == format!("{}/{{{}}}", r.collection, r.param)) {
+        if let Some(resource) = self
+            .resources
+            .iter()
+            .find(|r| op.path == format!("{}/{{{}}}", r.collection, r.param))
+        {
             let id = item_id(resource).unwrap_or_default();
             let mut store = self.lock();
             let items = store.items.entry(resource.collection.clone()).or_default();
             let known = items.get(&id).cloned();
             match (op.method, known) {
-                (Method::Get, Some(item)) => return self.render(op, response, code, example, Some(item)),
+                (Method::Get, Some(item)) => {
+                    return self.render(op, response, code, example, Some(item))
+                }
                 (Method::Delete, Some(_)) => {
                     items.remove(&id);
                     return self.render(op, response, code, example, None);
                 }
                 (Method::Put | Method::Patch, Some(mut item)) => {
-                    if let (Ok(Value::Object(patch)), Value::Object(target)) = (serde_json::from_slice::<Value>(&request.body), &mut item) {
+                    if let (Ok(Value::Object(patch)), Value::Object(target)) =
+                        (serde_json::from_slice::<Value>(&request.body), &mut item)
+                    {
                         for (k, v) in patch {
                             if Some(&k) != resource.id_field.as_ref() {
                                 target.insert(k, v);
@@ -327,7 +400,11 @@ impl SpecStub {
                 }
                 (_, None) => {
                     drop(store);
-                    if let Some(not_found) = op.responses.iter().find(|r| r.status == StatusKey::Code(404)) {
+                    if let Some(not_found) = op
+                        .responses
+                        .iter()
+                        .find(|r| r.status == StatusKey::Code(404))
+                    {
                         return self.render(op, not_found, 404, None, None);
                     }
                 }
@@ -337,39 +414,97 @@ impl SpecStub {
         self.render(op, response, code, example, None)
     }
 
-    fn create(&self, op: &Operation, resource: &Resource, code: u16, response: &ResponseSpec, request: &StubRequest, example: Option<&str>) -> StubResponse {
+    fn create(
+        &self,
+        op: &Operation,
+        resource: &Resource,
+        code: u16,
+        response: &ResponseSpec,
+        request: &StubRequest,
+        example: Option<&str>,
+    ) -> StubResponse {
         let mut store = self.lock();
         store.next_id += 1;
         let seq = store.next_id;
-        let id = seq.to_string();
+        let id = self.new_id(response, resource, seq, &store);
         let mut item = self.body_for(response, example, seq).unwrap_or(Value::Null);
-        if let (Value::Object(target), Ok(Value::Object(sent))) = (&mut item, serde_json::from_slice::<Value>(&request.body)) {
+        if let (Value::Object(target), Ok(Value::Object(sent))) =
+            (&mut item, serde_json::from_slice::<Value>(&request.body))
+        {
             for (k, v) in sent {
                 target.insert(k, v);
             }
         }
         if let (Some(field), Value::Object(target)) = (&resource.id_field, &mut item) {
-            target.insert(field.clone(), if resource.integer_ids { json!(seq) } else { json!(id) });
+            target.insert(field.clone(), id.clone());
         }
         // The merged item must still match the documented response; otherwise keep the
         // synthesized one (with its id).
         let schema = response.content.first().and_then(|m| m.schema.clone());
         if let Some(schema) = &schema {
-            let valid = self.api.schemas.validator(schema, Direction::Response).map(|v| v.is_valid(&item)).unwrap_or(true);
+            let valid = self
+                .api
+                .schemas
+                .validator(schema, Direction::Response)
+                .map(|v| v.is_valid(&item))
+                .unwrap_or(true);
             if !valid {
                 item = self.body_for(response, example, seq).unwrap_or(Value::Null);
                 if let (Some(field), Value::Object(target)) = (&resource.id_field, &mut item) {
-                    target.insert(field.clone(), if resource.integer_ids { json!(seq) } else { json!(id) });
+                    target.insert(field.clone(), id.clone());
                 }
             }
         }
-        let key = match (&resource.id_field, &item) {
-            (Some(field), Value::Object(o)) => o.get(field).map(value_text).unwrap_or(id),
-            _ => id,
-        };
-        store.items.entry(resource.collection.clone()).or_default().insert(key, item.clone());
+        let key = value_text(&id);
+        store
+            .items
+            .entry(resource.collection.clone())
+            .or_default()
+            .insert(key, item.clone());
         drop(store);
         self.render(op, response, code, example, Some(item))
+    }
+
+    /// A fresh id for an item of `resource`: the sequence number for integer ids, else a value
+    /// synthesized for the id property (so formats and lengths hold), made unique.
+    fn new_id(
+        &self,
+        response: &ResponseSpec,
+        resource: &Resource,
+        seq: u64,
+        store: &Store,
+    ) -> Value {
+        if resource.integer_ids {
+            return json!(seq);
+        }
+        let taken = |v: &Value| {
+            store
+                .items
+                .get(&resource.collection)
+                .is_some_and(|items| items.contains_key(&value_text(v)))
+        };
+        let schema = resource.id_field.as_ref().and_then(|field| {
+            let media = preferred_media(&response.content)?;
+            let schema = self.api.schemas.get(media.schema.as_ref()?)?;
+            collect_properties(&self.api, schema, 0)
+                .get(field.as_str())
+                .copied()
+        });
+        if let Some(schema) = schema {
+            for attempt in 0..16 {
+                let candidate = synth::synthesize(
+                    &self.api.schemas,
+                    schema,
+                    Direction::Response,
+                    synth::Fill::Required,
+                    seq.wrapping_mul(7919).wrapping_add(attempt),
+                );
+                if candidate.is_string() && !taken(&candidate) {
+                    return candidate;
+                }
+            }
+        }
+        json!(seq.to_string())
     }
 
     /// The body of `response`: a named or first example, else a synthesized valid value.
@@ -387,7 +522,14 @@ impl SpecStub {
         synth::valid_value(&self.api.schemas, schema, Direction::Response, seed).ok()
     }
 
-    fn render(&self, _op: &Operation, response: &ResponseSpec, code: u16, example: Option<&str>, body: Option<Value>) -> StubResponse {
+    fn render(
+        &self,
+        _op: &Operation,
+        response: &ResponseSpec,
+        code: u16,
+        example: Option<&str>,
+        body: Option<Value>,
+    ) -> StubResponse {
         let media = preferred_media(&response.content);
         let mut out = match media {
             None => StubResponse {
@@ -397,7 +539,9 @@ impl SpecStub {
                 delay: None,
             },
             Some(media) => {
-                let value = body.or_else(|| self.body_for(response, example, 0)).unwrap_or(Value::Null);
+                let value = body
+                    .or_else(|| self.body_for(response, example, 0))
+                    .unwrap_or(Value::Null);
                 let bytes = if is_json(&media.name) {
                     serde_json::to_vec(&value).unwrap_or_default()
                 } else {
@@ -430,7 +574,9 @@ impl SpecStub {
         if self.mutants.contains(&Mutant::ServerErrorOnList) && op.is_some_and(is_list) {
             response = StubResponse::json(500, &json!({"error": "internal error"}));
         }
-        if self.mutants.contains(&Mutant::WrongSuccessStatus) && (200..300).contains(&response.status) {
+        if self.mutants.contains(&Mutant::WrongSuccessStatus)
+            && (200..300).contains(&response.status)
+        {
             response.status = if response.status == 200 { 201 } else { 200 };
         }
         if self.mutants.contains(&Mutant::UndocumentedStatus) && response.status == 404 {
@@ -479,27 +625,60 @@ fn success_response(op: &Operation) -> Option<(u16, &ResponseSpec)> {
         })
         .min_by_key(|(c, _)| *c);
     lowest
-        .or_else(|| op.responses.iter().find(|r| r.status == StatusKey::Range(2)).map(|r| (200, r)))
-        .or_else(|| op.responses.iter().find(|r| r.status == StatusKey::Default).map(|r| (200, r)))
+        .or_else(|| {
+            op.responses
+                .iter()
+                .find(|r| r.status == StatusKey::Range(2))
+                .map(|r| (200, r))
+        })
+        .or_else(|| {
+            op.responses
+                .iter()
+                .find(|r| r.status == StatusKey::Default)
+                .map(|r| (200, r))
+        })
 }
 
 fn is_json(media: &str) -> bool {
-    let m = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     m == "application/json" || m.ends_with("+json") || m == "*/*"
 }
 
 /// JSON first, then whatever is documented first.
 fn preferred_media(content: &[MediaType]) -> Option<&MediaType> {
-    content.iter().find(|m| is_json(&m.name)).or_else(|| content.first())
+    content
+        .iter()
+        .find(|m| is_json(&m.name))
+        .or_else(|| content.first())
 }
 
 fn pick_media<'a>(content: &'a [MediaType], content_type: &str) -> Option<&'a MediaType> {
-    let wanted = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let wanted = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     content
         .iter()
         .find(|m| m.name.eq_ignore_ascii_case(&wanted))
-        .or_else(|| content.iter().find(|m| m.name == "*/*" || m.name.ends_with("/*")))
-        .or_else(|| if is_json(&wanted) { content.iter().find(|m| is_json(&m.name)) } else { None })
+        .or_else(|| {
+            content
+                .iter()
+                .find(|m| m.name == "*/*" || m.name.ends_with("/*"))
+        })
+        .or_else(|| {
+            if is_json(&wanted) {
+                content.iter().find(|m| is_json(&m.name))
+            } else {
+                None
+            }
+        })
 }
 
 fn value_text(v: &Value) -> String {
@@ -521,10 +700,19 @@ fn coerce(api: &Api, schema: &Value, raw: &[&str], explode: bool) -> Value {
         let parts: Vec<&str> = if explode || raw.len() > 1 {
             raw.to_vec()
         } else {
-            raw.first().map(|r| r.split(',').collect()).unwrap_or_default()
+            raw.first()
+                .map(|r| r.split(',').collect())
+                .unwrap_or_default()
         };
+        // `name=` is how form style writes an empty array.
+        let parts: Vec<&str> = if parts == [""] { Vec::new() } else { parts };
         let items = schema.get("items").unwrap_or(&Value::Null);
-        return Value::Array(parts.iter().map(|p| coerce(api, items, &[p], false)).collect());
+        return Value::Array(
+            parts
+                .iter()
+                .map(|p| coerce(api, items, &[p], false))
+                .collect(),
+        );
     }
     let text = raw.first().copied().unwrap_or("");
     for t in &types {
@@ -556,14 +744,26 @@ fn coerce(api: &Api, schema: &Value, raw: &[&str], explode: bool) -> Value {
 /// Collections with a create (POST on the collection) and an item GET or DELETE below it.
 fn find_resources(api: &Api) -> Vec<Resource> {
     let mut out = Vec::new();
-    for create in api.operations.iter().filter(|o| o.method == Method::Post && !o.path.ends_with('}')) {
+    for create in api
+        .operations
+        .iter()
+        .filter(|o| o.method == Method::Post && !o.path.ends_with('}'))
+    {
         let prefix = format!("{}/{{", create.path.trim_end_matches('/'));
         let item_ops: Vec<&Operation> = api
             .operations
             .iter()
-            .filter(|o| o.path.starts_with(&prefix) && o.path.ends_with('}') && !o.path[prefix.len()..].contains('/'))
+            .filter(|o| {
+                o.path.starts_with(&prefix)
+                    && o.path.ends_with('}')
+                    && !o.path[prefix.len()..].contains('/')
+            })
             .collect();
-        let Some(item) = item_ops.iter().find(|o| o.method == Method::Get).or_else(|| item_ops.first()) else {
+        let Some(item) = item_ops
+            .iter()
+            .find(|o| o.method == Method::Get)
+            .or_else(|| item_ops.first())
+        else {
             continue;
         };
         let param = item.path[prefix.len()..item.path.len() - 1].to_owned();
@@ -584,7 +784,10 @@ fn id_field_of(api: &Api, create: &Operation, param: &str) -> (Option<String>, b
     let Some((_, response)) = success_response(create) else {
         return (None, false);
     };
-    let Some(schema) = preferred_media(&response.content).and_then(|m| m.schema.as_ref()).and_then(|s| api.schemas.get(s)) else {
+    let Some(schema) = preferred_media(&response.content)
+        .and_then(|m| m.schema.as_ref())
+        .and_then(|s| api.schemas.get(s))
+    else {
         return (None, false);
     };
     let props = collect_properties(api, schema, 0);
@@ -602,7 +805,11 @@ fn id_field_of(api: &Api, create: &Operation, param: &str) -> (Option<String>, b
     (None, false)
 }
 
-fn collect_properties<'a>(api: &'a Api, schema: &'a Value, depth: usize) -> BTreeMap<String, &'a Value> {
+fn collect_properties<'a>(
+    api: &'a Api,
+    schema: &'a Value,
+    depth: usize,
+) -> BTreeMap<String, &'a Value> {
     let mut out = BTreeMap::new();
     if depth > 8 {
         return out;
@@ -613,7 +820,12 @@ fn collect_properties<'a>(api: &'a Api, schema: &'a Value, depth: usize) -> BTre
             out.insert(k.clone(), v);
         }
     }
-    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         out.extend(collect_properties(api, part, depth + 1));
     }
     out

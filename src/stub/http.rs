@@ -50,7 +50,10 @@ impl HttpStub {
     ///
     /// Dropping the returned value stops the server as [`HttpStub::shutdown`] does, without
     /// waiting for it.
-    pub async fn start(addr: SocketAddr, responder: Arc<dyn Responder>) -> std::io::Result<HttpStub> {
+    pub async fn start(
+        addr: SocketAddr,
+        responder: Arc<dyn Responder>,
+    ) -> std::io::Result<HttpStub> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (shutdown, signal) = watch::channel(false);
@@ -82,7 +85,11 @@ impl HttpStub {
 
 /// The accept loop: runs until the shutdown signal (or the [`HttpStub`] is dropped), then
 /// drains the connections.
-async fn serve(listener: TcpListener, responder: Arc<dyn Responder>, mut signal: watch::Receiver<bool>) {
+async fn serve(
+    listener: TcpListener,
+    responder: Arc<dyn Responder>,
+    mut signal: watch::Receiver<bool>,
+) {
     let mut builder = http1::Builder::new();
     builder.timer(TokioTimer::new()).keep_alive(true);
     let mut connections = JoinSet::new();
@@ -149,7 +156,11 @@ async fn handle(
         Ok(body) => body,
         Err(BodyError::TooLarge) => {
             let message = format!("request body exceeds {MAX_BODY} bytes");
-            return Ok(error(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", &message));
+            return Ok(error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                &message,
+            ));
         }
         Err(BodyError::Unreadable) => {
             let message = "failed to read the request body";
@@ -308,4 +319,287 @@ fn decode(s: &str) -> String {
 
 fn hex_value(digit: u8) -> Option<u8> {
     (digit as char).to_digit(16).map(|d| d as u8)
+}
+
+/// A responder for the adapters' tests, routed by the last path segment.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use crate::stub::{Responder, StubRequest, StubResponse};
+
+    /// `.../text` answers `text/plain`, `.../bare` a body with no content-type, `.../slow` a
+    /// JSON body after 300 ms, `.../panic` panics, `.../odd` has an invalid status and header;
+    /// anything else echoes the request as JSON.
+    pub(crate) struct Echo;
+
+    pub(crate) const SLOW: Duration = Duration::from_millis(300);
+
+    impl Responder for Echo {
+        fn respond(&self, request: &StubRequest) -> StubResponse {
+            let plain = |content_type: Option<&str>| StubResponse {
+                status: 200,
+                headers: content_type
+                    .map(|ct| vec![("content-type".to_owned(), ct.to_owned())])
+                    .unwrap_or_default(),
+                body: b"hello".to_vec(),
+                delay: None,
+            };
+            match request.path.rsplit('/').next().unwrap_or("") {
+                "text" => plain(Some("text/plain")),
+                "bare" => plain(None),
+                "slow" => StubResponse {
+                    delay: Some(SLOW),
+                    ..StubResponse::json(200, &json!({ "slow": true }))
+                },
+                "panic" => panic!("test responder asked to panic"),
+                "odd" => StubResponse {
+                    status: 42,
+                    headers: vec![
+                        ("bad header".to_owned(), "x".to_owned()),
+                        ("x-bad-value".to_owned(), "a\nb".to_owned()),
+                        ("x-good".to_owned(), "yes".to_owned()),
+                        ("content-length".to_owned(), "999".to_owned()),
+                    ],
+                    body: b"odd".to_vec(),
+                    delay: None,
+                },
+                _ => StubResponse::json(
+                    201,
+                    &json!({
+                        "method": request.method,
+                        "path": request.path,
+                        "query": request.query,
+                        "probe": request.header("x-probe"),
+                        "body": String::from_utf8_lossy(&request.body),
+                    }),
+                ),
+            }
+        }
+    }
+
+    /// A plain-HTTP client (no TLS provider needed, but reqwest wants one installed).
+    pub(crate) fn client() -> reqwest::Client {
+        crate::install_crypto_provider();
+        reqwest::Client::builder()
+            .build()
+            .expect("failed to build the test client")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use serde_json::{json, Value};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::test_support::{client, Echo, SLOW};
+    use super::*;
+
+    async fn stub() -> HttpStub {
+        let addr = "127.0.0.1:0".parse().unwrap();
+        HttpStub::start(addr, Arc::new(Echo)).await.unwrap()
+    }
+
+    #[test]
+    fn decodes_query_like_form_urlencoded() {
+        let pairs = decode_query("a=%41%zz&&b=c+d&flag&%E2%9C%93=%3A&p=%+f&t=%4");
+        let expected = [
+            ("a", "A%zz"),
+            ("b", "c d"),
+            ("flag", ""),
+            ("\u{2713}", ":"),
+            ("p", "% f"),
+            ("t", "%4"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(pairs, expected);
+        assert_eq!(decode("%FF"), "\u{FFFD}");
+    }
+
+    #[tokio::test]
+    async fn echoes_raw_path_decoded_query_headers_and_body() {
+        let stub = stub().await;
+        let url = format!(
+            "{}/v1/invitations/abc%3Aaccept?name=a%20b&x=1+2&flag",
+            stub.url()
+        );
+        let response = client()
+            .post(&url)
+            .header("X-Probe", "yes")
+            .body("hello body")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "method": "POST",
+                "path": "/v1/invitations/abc%3Aaccept",
+                "query": [["name", "a b"], ["x", "1 2"], ["flag", ""]],
+                "probe": "yes",
+                "body": "hello body",
+            })
+        );
+        stub.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn passes_content_type_through_unchanged() {
+        let stub = stub().await;
+        let client = client();
+        let text = client
+            .get(format!("{}/text", stub.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(text.headers()["content-type"], "text/plain");
+        assert_eq!(text.text().await.unwrap(), "hello");
+        let bare = client
+            .get(format!("{}/bare", stub.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bare.headers().get("content-type"), None);
+        assert_eq!(bare.text().await.unwrap(), "hello");
+        stub.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn survives_invalid_status_headers_and_a_panicking_responder() {
+        let stub = stub().await;
+        let client = client();
+        let odd = client
+            .get(format!("{}/odd", stub.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(odd.status(), 500);
+        assert_eq!(odd.headers()["x-good"], "yes");
+        assert_eq!(odd.headers().get("x-bad-value"), None);
+        assert_eq!(odd.text().await.unwrap(), "odd");
+        let panicked = client
+            .get(format!("{}/panic", stub.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(panicked.status(), 500);
+        let again = client
+            .get(format!("{}/text", stub.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 200);
+        stub.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn rejects_oversized_body_with_413() {
+        let stub = stub().await;
+        let response = client()
+            .post(format!("{}/v1/invitations", stub.url()))
+            .body(vec![b'x'; MAX_BODY + 1])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 413);
+        let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(body["error"]["status"], "PAYLOAD_TOO_LARGE");
+        stub.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn rejects_oversized_chunked_body_with_413() {
+        let stub = stub().await;
+        let stream = TcpStream::connect(stub.addr()).await.unwrap();
+        let (mut read, mut write) = stream.into_split();
+        let writer = tokio::spawn(async move {
+            let head =
+                "POST /v1/invitations HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n";
+            let size = MAX_BODY + 1;
+            let _ = write.write_all(head.as_bytes()).await;
+            let _ = write.write_all(format!("{size:x}\r\n").as_bytes()).await;
+            let _ = write.write_all(&vec![b'x'; size]).await;
+            let _ = write.write_all(b"\r\n0\r\n\r\n").await;
+            // Dropping the half would half-close the socket, and hyper drops a connection
+            // whose client half-closes before the answer: hand it back instead.
+            write
+        });
+        let mut answer = Vec::new();
+        let _ = read.read_to_end(&mut answer).await;
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        assert!(answer.contains("PAYLOAD_TOO_LARGE"), "{answer}");
+        drop(writer.await.unwrap());
+        stub.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn answers_garbage_without_panicking() {
+        let stub = stub().await;
+        let mut stream = TcpStream::connect(stub.addr()).await.unwrap();
+        stream.write_all(b"\x00\xffNOT HTTP\r\n\r\n").await.unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+        let ok = client()
+            .get(format!("{}/text", stub.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+        stub.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn honours_delay() {
+        let stub = stub().await;
+        let started = Instant::now();
+        let response = client()
+            .get(format!("{}/slow", stub.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(
+            started.elapsed() >= SLOW,
+            "answered after {:?}",
+            started.elapsed()
+        );
+        stub.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn shutdown_finishes_in_flight_request_and_frees_the_port() {
+        let stub = stub().await;
+        let addr = stub.addr();
+        let client = client();
+        // An idle keep-alive connection must not hold shutdown up.
+        client
+            .get(format!("{}/text", stub.url()))
+            .send()
+            .await
+            .unwrap();
+        let in_flight = tokio::spawn(client.get(format!("{}/slow", stub.url())).send());
+        tokio::time::sleep(SLOW / 3).await;
+        let started = Instant::now();
+        stub.shutdown().await;
+        assert!(
+            started.elapsed() < GRACE,
+            "shutdown took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(in_flight.await.unwrap().unwrap().status(), 200);
+        assert!(TcpStream::connect(addr).await.is_err(), "still accepting");
+        let again = HttpStub::start(addr, Arc::new(Echo)).await.unwrap();
+        assert_eq!(again.addr(), addr);
+        again.shutdown().await;
+    }
 }

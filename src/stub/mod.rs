@@ -6,7 +6,7 @@
 
 pub mod classroom;
 mod exchange;
-// pub mod generic; (enabled once scenario::synth lands)
+pub mod generic;
 pub mod http;
 pub mod mutants;
 pub mod router;
@@ -14,5 +14,5 @@ pub mod wiremock_adapter;
 
 pub use classroom::Emulator;
 pub use exchange::{Responder, StubRequest, StubResponse};
-// pub use generic::SpecStub;
+pub use generic::SpecStub;
 pub use mutants::Mutant;

@@ -83,14 +83,20 @@ impl Mutant {
             Mutant::UndocumentedStatus => "an unknown id answers 410; the spec documents 404",
             Mutant::MissingRequiredField => "Invitation.courseId is required in responses",
             Mutant::WrongFieldType => "Invitation.id is a string",
-            Mutant::EnumOutOfRange => "Invitation.role is one of COURSE_ROLE_UNSPECIFIED, STUDENT, TEACHER, OWNER",
+            Mutant::EnumOutOfRange => {
+                "Invitation.role is one of COURSE_ROLE_UNSPECIFIED, STUDENT, TEACHER, OWNER"
+            }
             Mutant::WrongContentType => "responses are application/json",
             Mutant::WrongErrorStatus => "an error body's status names the documented code",
             Mutant::MissingReasonPrefix => "a FAILED_PRECONDITION message starts with `@Reason `",
-            Mutant::DuplicateCreateAccepted => "a second invitation for the same user and course is ALREADY_EXISTS",
+            Mutant::DuplicateCreateAccepted => {
+                "a second invitation for the same user and course is ALREADY_EXISTS"
+            }
             Mutant::AcceptKeepsInvitation => "accept removes the invitation",
             Mutant::DeleteKeepsInvitation => "a deleted invitation is NOT_FOUND",
-            Mutant::PermissionsNotEnforced => "only permitted users may create, read, delete, list or accept",
+            Mutant::PermissionsNotEnforced => {
+                "only permitted users may create, read, delete, list or accept"
+            }
             Mutant::ServerErrorOnList => "list never answers a server error",
             Mutant::SlowResponses => "responses arrive within the response-time budget",
         }

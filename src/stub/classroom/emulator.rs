@@ -122,7 +122,13 @@ impl Emulator {
     /// An emulator over `fixture`, with `mutants` switched on. `slow_delay` is how late the
     /// `slow_responses` mutant answers.
     pub fn new(fixture: &Fixture, mutants: &[Mutant], slow_delay: Duration) -> Emulator {
-        let key_to_id = |key: &String| fixture.users.get(key).map(|u| u.id.clone()).unwrap_or_default();
+        let key_to_id = |key: &String| {
+            fixture
+                .users
+                .get(key)
+                .map(|u| u.id.clone())
+                .unwrap_or_default()
+        };
         let courses = fixture
             .courses
             .values()
@@ -226,7 +232,11 @@ impl Emulator {
         let Some((route, params)) = best_match(routes, &request.path) else {
             return Err(err("NOT_FOUND", format!("no route for {}", request.path)));
         };
-        let id = params.into_iter().next().map(|(_, v)| v).unwrap_or_default();
+        let id = params
+            .into_iter()
+            .next()
+            .map(|(_, v)| v)
+            .unwrap_or_default();
         match (route, request.method.as_str()) {
             (0, "GET") => self.list(request, caller),
             (0, "POST") => self.create(request, caller),
@@ -241,30 +251,50 @@ impl Emulator {
     }
 
     fn create(&self, request: &StubRequest, caller: &User) -> Outcome {
-        let body: Value = serde_json::from_slice(&request.body)
-            .map_err(|e| err("INVALID_ARGUMENT", format!("Invalid JSON payload received. {e}")))?;
+        let body: Value = serde_json::from_slice(&request.body).map_err(|e| {
+            err(
+                "INVALID_ARGUMENT",
+                format!("Invalid JSON payload received. {e}"),
+            )
+        })?;
         let field = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_owned);
-        let user_ref = field("userId").ok_or_else(|| err("INVALID_ARGUMENT", "userId is required."))?;
-        let course_id = field("courseId").ok_or_else(|| err("INVALID_ARGUMENT", "courseId is required."))?;
+        let user_ref =
+            field("userId").ok_or_else(|| err("INVALID_ARGUMENT", "userId is required."))?;
+        let course_id =
+            field("courseId").ok_or_else(|| err("INVALID_ARGUMENT", "courseId is required."))?;
         let role = match field("role").as_deref() {
             None | Some("COURSE_ROLE_UNSPECIFIED") => {
-                return Err(err("INVALID_ARGUMENT", "role must be STUDENT, TEACHER or OWNER."))
+                return Err(err(
+                    "INVALID_ARGUMENT",
+                    "role must be STUDENT, TEACHER or OWNER.",
+                ))
             }
             Some(r) => Role::parse(r)
                 .ok_or_else(|| err("INVALID_ARGUMENT", format!("Invalid value for role: {r}")))?,
         };
         let mut state = self.lock();
         let Some(course) = state.courses.get(&course_id) else {
-            return Err(err("NOT_FOUND", format!("Requested entity was not found: course {course_id}.")));
+            return Err(err(
+                "NOT_FOUND",
+                format!("Requested entity was not found: course {course_id}."),
+            ));
         };
         if !course.teaches(&caller.id) && !caller.admin {
-            self.permission_denied("The caller does not have permission to invite users to this course.")?;
+            self.permission_denied(
+                "The caller does not have permission to invite users to this course.",
+            )?;
         }
         let Some(invitee) = self.user(caller, &user_ref) else {
-            return Err(err("NOT_FOUND", format!("Requested entity was not found: user {user_ref}.")));
+            return Err(err(
+                "NOT_FOUND",
+                format!("Requested entity was not found: user {user_ref}."),
+            ));
         };
         if invitee.disabled {
-            return Err(err("FAILED_PRECONDITION", "The invited user's account is disabled."));
+            return Err(err(
+                "FAILED_PRECONDITION",
+                "The invited user's account is disabled.",
+            ));
         }
         if course.role_of(&invitee.id).is_some_and(|held| held >= role) {
             return Err(err(
@@ -292,13 +322,22 @@ impl Emulator {
         };
         let body = self.invitation_json(&invitation);
         state.invitations.insert(id, invitation);
-        let status = if self.has(Mutant::WrongSuccessStatus) { 201 } else { 200 };
+        let status = if self.has(Mutant::WrongSuccessStatus) {
+            201
+        } else {
+            200
+        };
         Ok((status, body))
     }
 
     /// The invitation `id`, if the caller may see it.
     fn visible(&self, state: &State, id: &str, caller: &User) -> Result<Invitation, GoogleError> {
-        let not_found = || err("NOT_FOUND", format!("Requested entity was not found: invitation {id}."));
+        let not_found = || {
+            err(
+                "NOT_FOUND",
+                format!("Requested entity was not found: invitation {id}."),
+            )
+        };
         let inv = id
             .parse::<u64>()
             .ok()
@@ -331,7 +370,12 @@ impl Emulator {
 
     fn accept(&self, id: &str, caller: &User) -> Outcome {
         let mut state = self.lock();
-        let not_found = || err("NOT_FOUND", format!("Requested entity was not found: invitation {id}."));
+        let not_found = || {
+            err(
+                "NOT_FOUND",
+                format!("Requested entity was not found: invitation {id}."),
+            )
+        };
         let inv = id
             .parse::<u64>()
             .ok()
@@ -346,7 +390,10 @@ impl Emulator {
             return Err(not_found());
         };
         if course.archived {
-            return Err(failed_precondition("CourseNotModifiable", "The course is not modifiable."));
+            return Err(failed_precondition(
+                "CourseNotModifiable",
+                "The course is not modifiable.",
+            ));
         }
         if invitee.as_ref().is_some_and(|u| u.groups_limit_reached) {
             return Err(failed_precondition(
@@ -393,7 +440,10 @@ impl Emulator {
         let user_ref = request.query_param("userId").filter(|s| !s.is_empty());
         let course_id = request.query_param("courseId").filter(|s| !s.is_empty());
         if user_ref.is_none() && course_id.is_none() {
-            return Err(err("INVALID_ARGUMENT", "At least one of userId or courseId must be supplied."));
+            return Err(err(
+                "INVALID_ARGUMENT",
+                "At least one of userId or courseId must be supplied.",
+            ));
         }
         let page_size = match request.query_param("pageSize") {
             None | Some("") => DEFAULT_PAGE_SIZE,
@@ -405,21 +455,36 @@ impl Emulator {
         };
         let state = self.lock();
         // Resolve `userId` (id, email or `me`); an unknown user matches nothing.
-        let user_id = user_ref.map(|r| self.user(caller, r).map(|u| u.id.clone()).unwrap_or_else(|| format!("unknown:{r}")));
+        let user_id = user_ref.map(|r| {
+            self.user(caller, r)
+                .map(|u| u.id.clone())
+                .unwrap_or_else(|| format!("unknown:{r}"))
+        });
         let about_self = user_id.as_deref() == Some(caller.id.as_str());
         if let Some(course_id) = course_id {
-            let teaches = state.courses.get(course_id).is_some_and(|c| c.teaches(&caller.id));
+            let teaches = state
+                .courses
+                .get(course_id)
+                .is_some_and(|c| c.teaches(&caller.id));
             if !teaches && !caller.admin && !about_self {
-                self.permission_denied("The caller does not have permission to list this course's invitations.")?;
+                self.permission_denied(
+                    "The caller does not have permission to list this course's invitations.",
+                )?;
             }
         } else if !about_self && !caller.admin {
-            self.permission_denied("The caller does not have permission to list this user's invitations.")?;
+            self.permission_denied(
+                "The caller does not have permission to list this user's invitations.",
+            )?;
         }
         let query_key = fingerprint(&(user_id.as_deref(), course_id));
         let offset = match request.query_param("pageToken").filter(|t| !t.is_empty()) {
             None => 0,
-            Some(token) => parse_token(token, query_key)
-                .ok_or_else(|| err("INVALID_ARGUMENT", "The page token is invalid or belongs to another query."))?,
+            Some(token) => parse_token(token, query_key).ok_or_else(|| {
+                err(
+                    "INVALID_ARGUMENT",
+                    "The page token is invalid or belongs to another query.",
+                )
+            })?,
         };
         let visible: Vec<&Invitation> = state
             .invitations
@@ -430,7 +495,10 @@ impl Emulator {
                 i.user_id == caller.id
                     || caller.admin
                     || self.has(Mutant::PermissionsNotEnforced)
-                    || state.courses.get(&i.course_id).is_some_and(|c| c.teaches(&caller.id))
+                    || state
+                        .courses
+                        .get(&i.course_id)
+                        .is_some_and(|c| c.teaches(&caller.id))
             })
             .collect();
         let page: Vec<Value> = visible
@@ -445,7 +513,10 @@ impl Emulator {
         }
         let next = offset.saturating_add(page_size);
         if next < visible.len() {
-            body.insert("nextPageToken".to_owned(), json!(format!("{next:x}-{query_key:016x}")));
+            body.insert(
+                "nextPageToken".to_owned(),
+                json!(format!("{next:x}-{query_key:016x}")),
+            );
         }
         Ok((200, Value::Object(body)))
     }

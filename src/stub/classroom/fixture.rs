@@ -124,7 +124,10 @@ mod tests {
             .courses
             .values()
             .any(|c| c.teachers.len() + c.students.len() >= c.member_limit));
-        assert!(f.courses.values().any(|c| c.teachers.len() >= c.teacher_limit));
+        assert!(f
+            .courses
+            .values()
+            .any(|c| c.teachers.len() >= c.teacher_limit));
         assert_eq!(f.symbols()["archived_course"], "200002");
     }
 
