@@ -88,6 +88,7 @@ fn run(seconds: u64, long_requests: u64) -> Result<(), String> {
         .block_on(HttpStub::start("127.0.0.1:0".parse().unwrap(), responder()))
         .map_err(|e| format!("failed to start the hyper stub: {e}"))?;
     let url = format!("{}{PATH}", stub.url());
+    warm_up(&url)?;
     let hyper_run = wrk(&url, seconds)?;
     let hyper = Row::new("hyper", hyper_run, before, rss_kib());
     println!("hyper: {:.0} req/s", hyper.run.rps);
@@ -98,6 +99,7 @@ fn run(seconds: u64, long_requests: u64) -> Result<(), String> {
     let before = rss_kib();
     let server = runtime.block_on(serve_wiremock(responder()));
     let url = format!("{}{PATH}", server.uri());
+    warm_up(&url)?;
     let wiremock_run = wrk(&url, seconds)?;
     let wiremock = Row::new("wiremock", wiremock_run, before, rss_kib());
     println!("wiremock: {:.0} req/s", wiremock.run.rps);
@@ -114,6 +116,7 @@ fn run(seconds: u64, long_requests: u64) -> Result<(), String> {
     if let Some(long) = long {
         println!("{long}");
     }
+    println!("(wiremock serves from one thread of its own; hyper from the bench's runtime)");
     println!();
     println!("hyper / wiremock: {:.1}x", hyper.run.rps / wiremock.run.rps);
     println!(
@@ -146,13 +149,20 @@ fn long_phase(url: &str, seconds: u64, total: u64) -> Result<Option<String>, Str
     let mut served = 0;
     let mut first = None;
     let mut round = 0;
+    let mut rates = Vec::new();
     while served < total {
         round += 1;
-        let run = wrk(url, seconds)?;
+        // Size the last rounds to what is left, at the last round's rate.
+        let left = match rates.last() {
+            Some(&rps) if rps > 0.0 => ((total - served) as f64 / rps).ceil() as u64,
+            _ => seconds,
+        };
+        let run = wrk(url, left.clamp(1, seconds))?;
         if run.requests == 0 {
             return Err("wrk served no request in a long-phase round".to_owned());
         }
         served += run.requests;
+        rates.push(run.rps);
         let rss = rss_kib();
         println!(
             "  round {round:>3}: {:>10} requests so far, {:>8.0} req/s, RSS {}",
@@ -168,10 +178,12 @@ fn long_phase(url: &str, seconds: u64, total: u64) -> Result<Option<String>, Str
     let grown = last_rss.saturating_sub(start_rss) * 1024;
     let requests = served.saturating_sub(start_served).max(1);
     let flat = grown <= 4 * 1024 * 1024;
+    rates.sort_by(f64::total_cmp);
     Ok(Some(format!(
-        "hyper long phase: {} requests, RSS {} after round 1, {} after round {round} \
-         ({:+.3} B/request): {}",
+        "hyper long phase: {} requests at a median {:.0} req/s a round, RSS {} after round 1, \
+         {} after round {round} ({:+.3} B/request): {}",
         thousands(served),
+        rates[rates.len() / 2],
         mib(start_rss),
         mib(last_rss),
         grown as f64 / requests as f64,
@@ -208,6 +220,11 @@ impl Row {
             grown as f64 / self.run.requests.max(1) as f64,
         )
     }
+}
+
+/// One second of load before a measured run, so it sees warm caches and connections.
+fn warm_up(url: &str) -> Result<(), String> {
+    wrk(url, 1).map(drop)
 }
 
 struct WrkRun {

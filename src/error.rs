@@ -190,6 +190,35 @@ fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     }
 }
 
+/// The candidate nearest to `name`, when it is near enough to suggest ("did you mean ...?").
+pub fn did_you_mean<'a>(
+    candidates: impl IntoIterator<Item = &'a str>,
+    name: &str,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).clamp(2, 6);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(c, name), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

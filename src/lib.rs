@@ -24,8 +24,12 @@
 //! # Ok::<(), contractor::Error>(())
 //! ```
 
+pub mod check;
 pub mod error;
+pub mod harness;
 pub mod lint;
+pub mod report;
+pub mod run;
 pub mod scenario;
 pub mod spec;
 pub mod stub;

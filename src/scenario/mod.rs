@@ -1,4 +1,12 @@
-//! Scenarios: generation from the spec (operation x documented outcome x variant) and the
-//! values requests carry. Pure and deterministic. May import `spec` and `error`.
+//! Scenarios: generation from the spec (operation x documented outcome x variant), the
+//! scenario-file format, and the values requests carry. Pure and deterministic: no I/O but
+//! reading scenario files. May import `spec` and `error`.
 
+mod file;
+mod generate;
+mod model;
 pub mod synth;
+
+pub use file::{load_dir, load_file, merge, Fixtures, ScenarioFile};
+pub use generate::{generate, GenerateOptions};
+pub use model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};

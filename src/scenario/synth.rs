@@ -35,10 +35,11 @@ pub enum Fill {
 /// `allOf` merged, the first `oneOf`/`anyOf` branch that fits, simple `pattern`s. The `seed`
 /// varies strings and numbers deterministically (same seed, same value; seed 0 leaves examples
 /// as written) without breaking validity. Never panics and always ends: optional properties and
-/// items are cut at depth 6 and whenever a `$ref` cycle repeats; a required property inside a
-/// cycle gets a minimal value (`null` if allowed, `[]`, `{}`).
+/// items are cut at depth 6 and whenever a `$ref` cycle repeats; a required property that
+/// leads into a cycle drops its nearest optional ancestor, or, when it has none, gets a
+/// minimal value (`null` if allowed, `[]`, `{}`).
 ///
-/// ```no_run
+/// ```
 /// use contractor::scenario::synth::{synthesize, Fill};
 /// use contractor::spec::{Direction, SchemaRef};
 ///
@@ -46,7 +47,8 @@ pub enum Fill {
 /// let r = SchemaRef("/s/d0~1components~1schemas~1Invitation".to_owned());
 /// let schema = api.schemas.get(&r).unwrap();
 /// let body = synthesize(&api.schemas, schema, Direction::Request, Fill::Required, 0);
-/// assert!(body.is_object());
+/// println!("{body}");
+/// assert!(body.get("id").is_none(), "`id` is readOnly");
 /// ```
 pub fn synthesize(
     schemas: &Schemas,
@@ -2404,6 +2406,22 @@ mod tests {
     }
 
     #[test]
+    fn leaves_out_read_only_properties_declared_in_another_all_of_part() {
+        let api = fixture(
+            "3.0.3",
+            json!({
+                "Base": { "type": "object", "properties": { "id": { "type": "string", "readOnly": true } } },
+                "Pet": { "allOf": [
+                    { "$ref": "#/components/schemas/Base" },
+                    { "type": "object", "required": ["id", "name"], "properties": { "name": { "type": "string" } } } ] },
+            }),
+        );
+        assert_eq!(request(&api, "Pet"), json!({ "name": "name" }));
+        let resp = synth(&api, "Pet", Direction::Response, Fill::Required, 0);
+        assert_eq!(resp, json!({ "id": "id", "name": "name" }));
+    }
+
+    #[test]
     fn builds_strings_in_known_formats() {
         let formats = [
             "date-time",
@@ -2587,10 +2605,12 @@ mod tests {
                 "Pet": { "oneOf": [ { "$ref": "#/components/schemas/Loose" }, { "$ref": "#/components/schemas/Cat" } ] },
                 "Num": { "oneOf": [ { "type": "number", "multipleOf": 2 }, { "type": "integer", "multipleOf": 3 } ] },
                 "Any": { "anyOf": [ { "type": "string", "maxLength": 0, "minLength": 1 }, { "type": "boolean" } ] },
+                "Str": { "oneOf": [ { "type": "string", "maxLength": 3 }, { "type": "string" } ] },
             }),
         );
-        // The first branch alone would also match `Cat`'s value; `{}` matches only `Loose`.
         assert_eq!(request(&api, "Pet"), json!({}));
+        // "str" from the first branch matches both, so the second branch's value wins.
+        assert_eq!(request(&api, "Str"), json!("string"));
         synth(&api, "Pet", Direction::Request, Fill::All, 0);
         assert_eq!(request(&api, "Num"), json!(2));
         assert_eq!(request(&api, "Any"), json!(true));

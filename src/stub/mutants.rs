@@ -130,30 +130,12 @@ impl FromStr for Mutant {
             return Ok(*m);
         }
         let names: Vec<&str> = Mutant::ALL.iter().map(|m| m.name()).collect();
-        let near = names
-            .iter()
-            .min_by_key(|n| edit_distance(n, &wanted))
-            .filter(|n| edit_distance(n, &wanted) <= 4);
+        let near = crate::error::did_you_mean(names.iter().copied(), &wanted);
         Err(match near {
             Some(n) => format!("unknown mutant '{s}' (did you mean '{n}'?)"),
             None => format!("unknown mutant '{s}' (known: {})", names.join(", ")),
         })
     }
-}
-
-/// Levenshtein distance, for "did you mean".
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

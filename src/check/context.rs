@@ -1,0 +1,79 @@
+//! What a check knows besides the exchange, and what it reports.
+
+use std::time::Duration;
+
+use crate::error::Location;
+use crate::spec::{Api, Operation};
+
+/// What the step that produced an exchange expected.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expectation {
+    /// The exact status the step expects, if it names one.
+    pub status: Option<u16>,
+    /// The Google error code the body's `error.status` must carry (`ALREADY_EXISTS`).
+    pub error_code: Option<String>,
+    /// The request error the message must start with, as `@Reason ` (`CourseNotModifiable`).
+    pub reason: Option<String>,
+}
+
+/// What a check may read besides the exchange.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckCtx<'a> {
+    /// The API.
+    pub api: &'a Api,
+    /// The operation the request was for.
+    pub operation: &'a Operation,
+    /// What the step expected.
+    pub expect: &'a Expectation,
+    /// The response-time budget (`max_response_time` is off without one).
+    pub max_response_time: Option<Duration>,
+    /// For `use_after_free`: the resource was deleted before this request.
+    pub after_delete: bool,
+    /// For `ensure_resource_availability`: the resource was created before this request.
+    pub after_create: bool,
+}
+
+/// A check that did not hold: data, never an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The check's name (`status_code_conformance`).
+    pub check: &'static str,
+    /// A one-line title.
+    pub title: String,
+    /// Where in the spec the broken clause is.
+    pub location: Location,
+    /// What the contract says.
+    pub expected: String,
+    /// What happened.
+    pub actual: String,
+    /// For schema failures: the schema path and the instance path.
+    pub schema_path: Option<String>,
+    /// For schema failures: where in the body.
+    pub instance_path: Option<String>,
+}
+
+impl Failure {
+    /// A failure of `check` at `location`.
+    pub fn new(
+        check: &'static str,
+        title: impl Into<String>,
+        location: Location,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Failure {
+        Failure {
+            check,
+            title: title.into(),
+            location,
+            expected: expected.into(),
+            actual: actual.into(),
+            schema_path: None,
+            instance_path: None,
+        }
+    }
+
+    /// The key failures are de-duplicated on: the check and the schema location.
+    pub fn dedup_key(&self) -> (String, String) {
+        (self.check.to_owned(), format!("{}#{}", self.location, self.schema_path.as_deref().unwrap_or("")))
+    }
+}

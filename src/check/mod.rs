@@ -1,0 +1,23 @@
+//! Checks: one table of pure functions, each `fn(&CheckCtx, &Exchange) -> Result<(), Failure>`,
+//! listed once in [`CHECKS`] so the CLI can switch them on and off by name. No I/O, no clock:
+//! `elapsed` arrives inside the exchange. May import `run`, `scenario` and `spec`.
+
+// A check returns its `Failure` by value, as the table's signature says: failures are few and
+// the happy path is `Ok(())`, so boxing would buy nothing.
+#![allow(clippy::result_large_err)]
+
+mod content_type_conformance;
+mod context;
+mod ensure_resource_availability;
+mod error_code_conformance;
+mod max_response_time;
+mod not_a_server_error;
+mod response_headers_conformance;
+mod response_schema_conformance;
+mod status_code_conformance;
+mod support;
+mod table;
+mod use_after_free;
+
+pub use context::{CheckCtx, Expectation, Failure};
+pub use table::{evaluate, find, Check, CheckFn, CHECKS};

@@ -1,0 +1,87 @@
+//! `status_code_conformance`: the status is documented for the operation (exactly, by range or
+//! by `default`), and is the one the step expects when it names one.
+
+use super::support::documented_statuses;
+use super::{CheckCtx, Failure};
+use crate::run::Exchange;
+
+const NAME: &str = "status_code_conformance";
+
+/// Fails an undocumented status, or one other than the step expects.
+pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
+    let op = ctx.operation;
+    let status = exchange.response.status;
+    if op.response_for(status).is_none() {
+        let expected = match ctx.expect.status {
+            Some(want) => format!("status {want} (documented: {})", documented_statuses(ctx)),
+            None => format!("a documented status ({})", documented_statuses(ctx)),
+        };
+        return Err(Failure::new(
+            NAME,
+            format!("undocumented status {status}"),
+            op.location.child("responses"),
+            expected,
+            format!("status {status}"),
+        ));
+    }
+    match ctx.expect.status {
+        Some(want) if want != status => Err(Failure::new(
+            NAME,
+            format!("unexpected status {status}"),
+            op.response_for(want)
+                .map_or_else(|| op.location.child("responses"), |r| r.location.clone()),
+            format!("status {want}"),
+            format!("status {status}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::check::table::testkit::{case, exchange, invitation};
+
+    #[test]
+    fn passes_a_documented_status() {
+        let case = case("classroom.invitations.create");
+        for status in [200, 400, 401, 403, 404, 409] {
+            assert_eq!(case.run(check, &exchange(status, json!({}))), Ok(()));
+        }
+    }
+
+    #[test]
+    fn rejects_undocumented_status() {
+        let case = case("classroom.invitations.create");
+        let f = case.fails(check, NAME, &exchange(410, json!({})));
+        assert_eq!(f.title, "undocumented status 410");
+        assert_eq!(
+            f.expected,
+            "a documented status (200, 400, 401, 403, 404, 409)"
+        );
+        assert_eq!(f.actual, "status 410");
+        assert_eq!(
+            f.location.pointer,
+            "/paths/~1v1~1invitations/post/responses"
+        );
+    }
+
+    #[test]
+    fn rejects_a_documented_status_other_than_expected() {
+        let case = case("classroom.invitations.create").expect_status(409);
+        let f = case.fails(check, NAME, &exchange(200, invitation()));
+        assert_eq!(f.title, "unexpected status 200");
+        assert_eq!(
+            (f.expected.as_str(), f.actual.as_str()),
+            ("status 409", "status 200")
+        );
+        assert!(
+            f.location.pointer.contains("AlreadyExists"),
+            "{}",
+            f.location
+        );
+        assert_eq!(case.run(check, &exchange(409, json!({}))), Ok(()));
+    }
+}

@@ -1,0 +1,416 @@
+//! The harness: a spec and its scenarios become libtest-mimic trials, run against a target
+//! or against a stub served in-process on wiremock (a fresh one per scenario, so scenarios
+//! never see each other's state). `contractor run` and `tests/conformance.rs` both use it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::check::{self, CheckCtx, Expectation, Failure};
+use crate::error::Error;
+use crate::report;
+use crate::run::{self, Exchange, Identities, Target};
+use crate::scenario::{self, GenerateOptions, Scenario};
+use crate::spec::Api;
+use crate::stub::classroom::Fixture;
+use crate::stub::{Emulator, Mutant, Responder, SpecStub};
+
+/// The shipped Classroom spec, found from the working directory or the crate's own folder.
+pub const CLASSROOM_SPEC: &str = "specs/google-classroom/invitations.yaml";
+/// The shipped Classroom scenarios.
+pub const CLASSROOM_SCENARIOS: &str = "scenarios/google-classroom";
+
+/// What to run, and where.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The spec (default: the shipped Classroom spec).
+    pub spec: Option<PathBuf>,
+    /// A base URL; none runs against the embedded emulator or spec-driven stub.
+    pub target: Option<String>,
+    /// Scenario files (default: the shipped Classroom ones for the Classroom spec).
+    pub scenarios: Option<PathBuf>,
+    /// Fixture values (users, courses) for the scenarios, in the shape of the shipped fixture.
+    pub fixture: Option<PathBuf>,
+    /// Faults to switch on in the embedded stub.
+    pub mutants: Vec<Mutant>,
+    /// The response-time budget (`max_response_time` runs only with one).
+    pub max_response_time: Option<Duration>,
+    /// How late the slow mutant answers.
+    pub slow: Option<Duration>,
+    /// Checks switched off by name.
+    pub checks_off: Vec<String>,
+    /// The per-request timeout.
+    pub timeout: Option<Duration>,
+    /// Varies generated values.
+    pub seed: u64,
+}
+
+/// The stub a scenario runs against when no target is given.
+enum Embedded {
+    Emulator(Fixture),
+    SpecStub,
+}
+
+/// A loaded suite: the API, its scenarios, and how to reach the target.
+pub struct Suite {
+    /// The API.
+    pub api: Arc<Api>,
+    /// Every scenario, generated and from files, in order.
+    pub scenarios: Vec<Scenario>,
+    embedded: Option<Embedded>,
+    target_url: Option<String>,
+    identities: Identities,
+    vars: BTreeMap<String, String>,
+    checks: Vec<&'static check::Check>,
+    max_response_time: Option<Duration>,
+    mutants: Vec<Mutant>,
+    slow: Duration,
+    timeout: Duration,
+}
+
+/// How one scenario ended.
+#[derive(Debug)]
+pub enum Verdict {
+    /// Every check held.
+    Passed,
+    /// Failures, each with the exchange it was found in.
+    Failed(Vec<(Failure, Option<Exchange>)>),
+    /// It could not run (a transport or template problem), and why.
+    Broken(String),
+}
+
+fn locate(path: &str) -> PathBuf {
+    let here = PathBuf::from(path);
+    if here.exists() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+impl Suite {
+    /// Loads the spec, generates scenarios, merges scenario files, and resolves identities.
+    pub fn load(config: &Config) -> Result<Suite, Error> {
+        let spec_path = config
+            .spec
+            .clone()
+            .unwrap_or_else(|| locate(CLASSROOM_SPEC));
+        let mut loaded = crate::spec::load(&spec_path, &crate::spec::LoadOptions::default())?;
+        if loaded.apis.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} holds no API to run",
+                spec_path.display()
+            )));
+        }
+        let api = Arc::new(loaded.apis.remove(0));
+        let classroom = api.operation("classroom.invitations.create").is_some();
+        let fixture = match &config.fixture {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                Some(Fixture::parse(&text).map_err(|e| {
+                    Error::Usage(format!("failed to load fixture {}: {e}", path.display()))
+                })?)
+            }
+            None if classroom && config.target.is_none() => Some(Fixture::shipped()),
+            None => None,
+        };
+        let scenario_dir = config
+            .scenarios
+            .clone()
+            .or_else(|| classroom.then(|| locate(CLASSROOM_SCENARIOS)));
+        let options = GenerateOptions {
+            seed: config.seed.max(1),
+            default_identity: Some("default".to_owned()),
+            unprivileged_identity: None,
+            scenario_dir: scenario_dir.as_ref().map_or_else(
+                || "scenarios/<api>/".to_owned(),
+                |d| format!("{}/", d.display()),
+            ),
+        };
+        let generated = scenario::generate(&api, &options);
+        let files = match &scenario_dir {
+            Some(dir) => scenario::load_dir(dir, &api)?,
+            None => Vec::new(),
+        };
+        let mut scenarios = scenario::merge(generated, &files);
+        let mut vars = BTreeMap::new();
+        if let Some(f) = &fixture {
+            for (k, v) in f.symbols() {
+                vars.insert(format!("fixtures.{k}"), v);
+            }
+        }
+        let embedded = match (&config.target, classroom) {
+            (Some(_), _) => None,
+            (None, true) => Some(Embedded::Emulator(
+                fixture.clone().unwrap_or_else(Fixture::shipped),
+            )),
+            (None, false) => Some(Embedded::SpecStub),
+        };
+        let identities = match &embedded {
+            Some(Embedded::Emulator(f)) => {
+                let mut ids: Vec<(String, String)> = f
+                    .users
+                    .iter()
+                    .map(|(k, u)| (k.clone(), format!("Bearer {}", u.token)))
+                    .collect();
+                if let Some(teacher) = f.users.get("teacher") {
+                    ids.push(("default".to_owned(), format!("Bearer {}", teacher.token)));
+                }
+                Identities::new(ids)
+            }
+            Some(Embedded::SpecStub) => {
+                Identities::new([("default".to_owned(), "Bearer contractor".to_owned())])
+            }
+            None => {
+                let names = scenarios
+                    .iter()
+                    .flat_map(|s| s.tags.identities.clone())
+                    .chain(["default".to_owned()]);
+                Identities::from_env(names)
+            }
+        };
+        // What a scenario needs and the target lacks makes it ignored, with the reason.
+        for s in &mut scenarios {
+            if s.ignored.is_some() {
+                continue;
+            }
+            if let Some(who) = s
+                .tags
+                .identities
+                .iter()
+                .find(|i| identities.get(i).is_none())
+            {
+                s.ignored = Some(format!(
+                    "needs identity '{who}': set CONTRACTOR_IDENTITY_{}",
+                    who.to_ascii_uppercase()
+                ));
+            } else if let Some(f) = s
+                .tags
+                .fixtures
+                .iter()
+                .find(|f| !vars.contains_key(&format!("fixtures.{f}")))
+            {
+                s.ignored = Some(format!("needs fixture value '{f}': pass --fixture FILE"));
+            }
+        }
+        let checks = check::CHECKS
+            .iter()
+            .filter(|c| {
+                c.default_on
+                    || (c.name == "max_response_time" && config.max_response_time.is_some())
+            })
+            .filter(|c| !config.checks_off.iter().any(|off| off == c.name))
+            .collect();
+        for off in &config.checks_off {
+            check::find(off).map_err(Error::Usage)?;
+        }
+        Ok(Suite {
+            api,
+            scenarios,
+            embedded,
+            target_url: config.target.clone(),
+            identities,
+            vars,
+            checks,
+            max_response_time: config.max_response_time,
+            mutants: config.mutants.clone(),
+            slow: config.slow.unwrap_or(Duration::from_millis(1500)),
+            timeout: config.timeout.unwrap_or(Duration::from_secs(30)),
+        })
+    }
+
+    fn responder(&self) -> Option<Arc<dyn Responder>> {
+        match self.embedded.as_ref()? {
+            Embedded::Emulator(f) => Some(Arc::new(Emulator::new(f, &self.mutants, self.slow))),
+            Embedded::SpecStub => Some(Arc::new(SpecStub::new(
+                Arc::clone(&self.api),
+                &self.mutants,
+                self.slow,
+            ))),
+        }
+    }
+
+    /// Runs one scenario and evaluates the checks on every exchange.
+    pub async fn run_one(&self, scenario: &Scenario) -> Verdict {
+        static RUN: AtomicU64 = AtomicU64::new(1);
+        // A fresh stub per scenario: scenarios never see each other's state.
+        let server = match self.responder() {
+            Some(r) => Some(crate::stub::wiremock_adapter::serve_wiremock(r).await),
+            None => None,
+        };
+        let base = match (&server, &self.target_url) {
+            (Some(s), _) => s.uri(),
+            (None, Some(url)) => url.clone(),
+            (None, None) => return Verdict::Broken("no target".to_owned()),
+        };
+        let target = match Target::new(&base, self.identities.clone(), self.timeout) {
+            Ok(t) => t,
+            Err(e) => return Verdict::Broken(e),
+        };
+        let mut vars = self.vars.clone();
+        let run_id = format!(
+            "{}-{}",
+            std::process::id(),
+            RUN.fetch_add(1, Ordering::Relaxed)
+        );
+        vars.insert("run.id".to_owned(), run_id);
+        let outcome = run::execute(&target, &self.api, scenario, &vars, |step, exchange| {
+            step.expect
+                .status
+                .is_some_and(|s| s != exchange.response.status)
+        })
+        .await;
+        let mut failures: Vec<(Failure, Option<Exchange>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for step_run in outcome.steps.iter().filter(|s| !s.cleanup) {
+            let step = &scenario.steps[step_run.index];
+            let Some(exchange) = &step_run.exchange else {
+                let why = step_run.error.clone().unwrap_or_default();
+                return Verdict::Broken(format!(
+                    "step {} ({}) could not run: {why}",
+                    step_run.index + 1,
+                    step.operation
+                ));
+            };
+            let Some(op) = self.api.operation(&step.operation) else {
+                continue;
+            };
+            let expect = Expectation {
+                status: step.expect.status,
+                error_code: step.expect.error_code.clone(),
+                reason: step.expect.reason.clone(),
+            };
+            let ctx = CheckCtx {
+                api: &self.api,
+                operation: op,
+                expect: &expect,
+                max_response_time: self.max_response_time,
+                after_delete: step.expect.after_delete,
+                after_create: step.expect.after_create,
+            };
+            let enabled: Vec<&'static check::Check> = match &step.expect.checks {
+                Some(names) => self
+                    .checks
+                    .iter()
+                    .copied()
+                    .filter(|c| names.iter().any(|n| n == c.name))
+                    .collect(),
+                None => self.checks.clone(),
+            };
+            for f in check::evaluate(&ctx, exchange, &enabled) {
+                if seen.insert(f.dedup_key()) {
+                    failures.push((f, Some(exchange.clone())));
+                }
+            }
+        }
+        if failures.is_empty() {
+            Verdict::Passed
+        } else {
+            Verdict::Failed(failures)
+        }
+    }
+
+    /// One trial per scenario: `{operationId}::{outcome}::{variant}`; a scenario that cannot
+    /// run is an ignored trial whose run (with `--ignored`) fails with the reason.
+    pub fn trials(self: &Arc<Self>, runtime: tokio::runtime::Handle) -> Vec<libtest_mimic::Trial> {
+        self.scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let suite = Arc::clone(self);
+                let handle = runtime.clone();
+                let ignored = s.ignored.is_some();
+                let kind = if s.tags.mutates {
+                    "mutates"
+                } else {
+                    "read-only"
+                };
+                libtest_mimic::Trial::test(s.id.clone(), move || {
+                    let scenario = &suite.scenarios[i];
+                    if let Some(why) = &scenario.ignored {
+                        return Err(why.as_str().into());
+                    }
+                    match handle.block_on(suite.run_one(scenario)) {
+                        Verdict::Passed => Ok(()),
+                        Verdict::Broken(why) => Err(why.into()),
+                        Verdict::Failed(failures) => {
+                            let text: Vec<String> = failures
+                                .iter()
+                                .map(|(f, e)| report::render_failure(f, e.as_ref()))
+                                .collect();
+                            Err(text.join("\n").into())
+                        }
+                    }
+                })
+                .with_ignored_flag(ignored)
+                .with_kind(kind)
+            })
+            .collect()
+    }
+
+    /// Why each ignored scenario is ignored.
+    pub fn ignored(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.scenarios
+            .iter()
+            .filter_map(|s| s.ignored.as_deref().map(|why| (s.id.as_str(), why)))
+    }
+}
+
+/// Reads the harness configuration from the environment: `CONTRACTOR_TARGET`,
+/// `CONTRACTOR_SPEC`, `CONTRACTOR_SCENARIOS`, `CONTRACTOR_FIXTURE`,
+/// `CONTRACTOR_MAX_RESPONSE_TIME_MS`.
+pub fn config_from_env() -> Config {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Config {
+        spec: var("CONTRACTOR_SPEC").map(PathBuf::from),
+        target: var("CONTRACTOR_TARGET"),
+        scenarios: var("CONTRACTOR_SCENARIOS").map(PathBuf::from),
+        fixture: var("CONTRACTOR_FIXTURE").map(PathBuf::from),
+        max_response_time: var("CONTRACTOR_MAX_RESPONSE_TIME_MS")
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_millis),
+        ..Config::default()
+    }
+}
+
+/// Runs a suite as libtest-mimic trials on a runtime built here (not inside one), and returns
+/// the process exit code: 0 all passed, 1 a check failed, 2 a setup error.
+pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: failed to start the async runtime: {e}");
+            return crate::error::EXIT_SETUP;
+        }
+    };
+    let suite = match Suite::load(config) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return e.exit_code();
+        }
+    };
+    let trials = suite.trials(runtime.handle().clone());
+    let conclusion = libtest_mimic::run(args, trials);
+    if conclusion.num_ignored > 0 && !args.list {
+        let ignored: Vec<(&str, &str)> = suite.ignored().collect();
+        if !ignored.is_empty() {
+            println!("ignored scenarios and why:");
+            for (id, why) in ignored {
+                println!("  {id}: {why}");
+            }
+        }
+    }
+    if conclusion.has_failed() {
+        crate::error::EXIT_FAILED
+    } else {
+        crate::error::EXIT_OK
+    }
+}

@@ -1,0 +1,402 @@
+//! Executing one scenario: templates filled from variables, requests sent as identities,
+//! captures taken, cleanup always run. Yields exchanges; never prints.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::run::exchange::{Exchange, ReceivedResponse, SentRequest};
+use crate::scenario::{CaptureFrom, Scenario, Step};
+use crate::spec::{Api, ParamLocation};
+
+/// Credentials by identity name: each a full `Authorization` value.
+#[derive(Debug, Clone, Default)]
+pub struct Identities {
+    values: BTreeMap<String, String>,
+}
+
+impl Identities {
+    /// Identities from `(name, Authorization value)` pairs.
+    pub fn new(values: impl IntoIterator<Item = (String, String)>) -> Identities {
+        Identities {
+            values: values.into_iter().collect(),
+        }
+    }
+
+    /// `CONTRACTOR_IDENTITY_<NAME>` for each name (uppercased, `-` as `_`), when set.
+    pub fn from_env(names: impl IntoIterator<Item = String>) -> Identities {
+        let mut values = BTreeMap::new();
+        for name in names {
+            let var = format!(
+                "CONTRACTOR_IDENTITY_{}",
+                name.to_ascii_uppercase().replace('-', "_")
+            );
+            if let Ok(v) = std::env::var(&var) {
+                values.insert(name, v);
+            }
+        }
+        Identities { values }
+    }
+
+    /// The `Authorization` value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    /// Every identity name.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+}
+
+/// Where and how requests go.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Base URL, without a trailing slash (`http://127.0.0.1:4010`).
+    pub base_url: String,
+    /// The shared client (keep-alive).
+    pub client: reqwest::Client,
+    /// Credentials.
+    pub identities: Identities,
+    /// Retries on 429 and 503.
+    pub retries: u32,
+    /// Largest body read; the rest is dropped and the exchange marked.
+    pub max_body: usize,
+}
+
+impl Target {
+    /// A target at `base_url` with one shared client and a per-request `timeout`.
+    pub fn new(
+        base_url: &str,
+        identities: Identities,
+        timeout: Duration,
+    ) -> Result<Target, String> {
+        crate::install_crypto_provider();
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            // A redirect elsewhere must not carry credentials: do not follow any.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("failed to build the HTTP client: {e}"))?;
+        Ok(Target {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            client,
+            identities,
+            retries: 2,
+            max_body: 10 * 1024 * 1024,
+        })
+    }
+}
+
+/// What one step did.
+#[derive(Debug, Clone)]
+pub struct StepRun {
+    /// The step's index in `steps` (or in `cleanup`).
+    pub index: usize,
+    /// Whether it is a cleanup step.
+    pub cleanup: bool,
+    /// The exchange, when a response came back.
+    pub exchange: Option<Exchange>,
+    /// Why there is no exchange (a template or transport problem).
+    pub error: Option<String>,
+}
+
+/// What one scenario did.
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioRun {
+    /// Every step that ran, cleanup last.
+    pub steps: Vec<StepRun>,
+}
+
+/// Runs `scenario`'s steps in order, stopping at the first step without a response or whose
+/// `stop` says so, then always its cleanup steps.
+pub async fn execute(
+    target: &Target,
+    api: &Api,
+    scenario: &Scenario,
+    vars: &BTreeMap<String, String>,
+    mut stop: impl FnMut(&Step, &Exchange) -> bool,
+) -> ScenarioRun {
+    let mut vars = vars.clone();
+    let mut run = ScenarioRun::default();
+    for (index, step) in scenario.steps.iter().enumerate() {
+        let (exchange, error) = match send(target, api, step, &vars).await {
+            Ok(e) => (Some(e), None),
+            Err(e) => (None, Some(e)),
+        };
+        let halt = match &exchange {
+            Some(e) => {
+                capture(step, e, &mut vars);
+                stop(step, e)
+            }
+            None => true,
+        };
+        run.steps.push(StepRun {
+            index,
+            cleanup: false,
+            exchange,
+            error,
+        });
+        if halt {
+            break;
+        }
+    }
+    for (index, step) in scenario.cleanup.iter().enumerate() {
+        // A cleanup step whose variables were never captured has nothing to clean.
+        let (exchange, error) = match send(target, api, step, &vars).await {
+            Ok(e) => (Some(e), None),
+            Err(e) => (None, Some(e)),
+        };
+        run.steps.push(StepRun {
+            index,
+            cleanup: true,
+            exchange,
+            error,
+        });
+    }
+    run
+}
+
+fn capture(step: &Step, exchange: &Exchange, vars: &mut BTreeMap<String, String>) {
+    for (name, from) in &step.captures {
+        let value = match from {
+            CaptureFrom::Body(pointer) => exchange
+                .response
+                .json()
+                .and_then(|b| b.pointer(pointer).cloned())
+                .map(|v| match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                }),
+            CaptureFrom::Header(h) => exchange.response.header(h).map(str::to_owned),
+        };
+        if let Some(v) = value {
+            vars.insert(name.clone(), v);
+        }
+    }
+}
+
+/// Replaces `${name}` with its value; an unknown name is an error.
+pub fn interpolate(text: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(format!("unclosed `${{` in '{text}'"));
+        };
+        let name = &after[..end];
+        match vars.get(name) {
+            Some(v) => out.push_str(v),
+            None => return Err(format!("unknown variable ${{{name}}}")),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn interpolate_json(value: &Value, vars: &BTreeMap<String, String>) -> Result<Value, String> {
+    Ok(match value {
+        Value::String(s) => Value::String(interpolate(s, vars)?),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| interpolate_json(v, vars))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), interpolate_json(v, vars)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+/// Percent-encodes a path segment, keeping what a segment may hold raw (`:` included, so
+/// Google custom verbs stay readable).
+fn encode_segment(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn encode_query(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Builds the request a step describes.
+pub fn build(
+    target: &Target,
+    api: &Api,
+    step: &Step,
+    vars: &BTreeMap<String, String>,
+) -> Result<SentRequest, String> {
+    let op = api
+        .operation(&step.operation)
+        .ok_or_else(|| format!("unknown operation '{}'", step.operation))?;
+    let mut path = op.path.clone();
+    let mut query = Vec::new();
+    for (name, raw) in &step.params {
+        let value = interpolate(raw, vars)?;
+        let place = op
+            .parameters
+            .iter()
+            .find(|p| &p.name == name)
+            .map(|p| p.location);
+        if place == Some(ParamLocation::Path) || path.contains(&format!("{{{name}}}")) {
+            path = path.replace(&format!("{{{name}}}"), &encode_segment(&value));
+        } else {
+            query.push(format!("{}={}", encode_query(name), encode_query(&value)));
+        }
+    }
+    if let Some(missing) = path.find('{') {
+        return Err(format!("path parameter left unset in {}", &path[missing..]));
+    }
+    let mut url = format!("{}{}", target.base_url, path);
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    let mut headers: Vec<(String, String)> = Vec::new();
+    if let Some(who) = &step.identity {
+        let value = target.identities.get(who).ok_or_else(|| {
+            format!(
+                "no credentials for identity '{who}' (set CONTRACTOR_IDENTITY_{})",
+                who.to_ascii_uppercase()
+            )
+        })?;
+        headers.push(("authorization".to_owned(), value.to_owned()));
+    }
+    for (k, v) in &step.headers {
+        headers.push((k.to_ascii_lowercase(), interpolate(v, vars)?));
+    }
+    let body = match (&step.raw_body, &step.body) {
+        (Some(raw), _) => Some(interpolate(raw, vars)?.into_bytes()),
+        (None, Some(json)) => {
+            Some(serde_json::to_vec(&interpolate_json(json, vars)?).map_err(|e| e.to_string())?)
+        }
+        (None, None) => None,
+    };
+    if body.is_some() && !headers.iter().any(|(k, _)| k == "content-type") {
+        headers.push(("content-type".to_owned(), "application/json".to_owned()));
+    }
+    Ok(SentRequest {
+        method: op.method.as_str().to_owned(),
+        url,
+        headers,
+        body,
+    })
+}
+
+/// Sends a step's request, retrying 429 and 503 with backoff (honouring `Retry-After`, at most
+/// 5 s a wait), and reads the body up to the cap.
+pub async fn send(
+    target: &Target,
+    api: &Api,
+    step: &Step,
+    vars: &BTreeMap<String, String>,
+) -> Result<Exchange, String> {
+    let request = build(target, api, step, vars)?;
+    let mut attempt = 0;
+    loop {
+        let start = Instant::now();
+        let method =
+            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut builder = target.client.request(method, &request.url);
+        for (k, v) in &request.headers {
+            builder = builder.header(k, v);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| format!("request failed: {}", describe(&e)))?;
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        if (status == 429 || status == 503) && attempt < target.retries {
+            attempt += 1;
+            let wait = headers
+                .iter()
+                .find(|(k, _)| k == "retry-after")
+                .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+                .map_or(
+                    Duration::from_millis(200 * 2u64.pow(attempt)),
+                    Duration::from_secs,
+                )
+                .min(Duration::from_secs(5));
+            tokio::time::sleep(wait).await;
+            continue;
+        }
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = target.max_body.saturating_sub(body.len());
+                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if chunk.len() > room {
+                        return Err(format!(
+                            "response body is larger than the {} byte cap",
+                            target.max_body
+                        ));
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(format!(
+                        "failed to read the response body: {}",
+                        describe(&e)
+                    ))
+                }
+            }
+        }
+        return Ok(Exchange {
+            request,
+            response: ReceivedResponse {
+                status,
+                headers,
+                body,
+            },
+            elapsed: start.elapsed(),
+        });
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,547 @@
+//! Generation from the spec, for any spec, seedable, without network: a success scenario per
+//! operation, one scenario per documented error code (and reason) with a generic recipe where
+//! one exists, and a lifecycle scenario per resource. An outcome without a recipe still becomes
+//! a scenario, marked ignored with "no recipe: add one in scenarios/...".
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::scenario::model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};
+use crate::scenario::synth;
+use crate::spec::{Api, Direction, ErrorCode, Method, Operation, ParamLocation, StatusKey};
+
+/// How to generate.
+#[derive(Debug, Clone)]
+pub struct GenerateOptions {
+    /// Varies synthesized values.
+    pub seed: u64,
+    /// The identity requests are sent as by default (`None`: no credentials).
+    pub default_identity: Option<String>,
+    /// An identity without rights, for PERMISSION_DENIED / 403, when the target has one.
+    pub unprivileged_identity: Option<String>,
+    /// Where hand-written scenarios for this API go, for the "no recipe" reason.
+    pub scenario_dir: String,
+}
+
+impl Default for GenerateOptions {
+    fn default() -> Self {
+        GenerateOptions {
+            seed: 1,
+            default_identity: Some("default".to_owned()),
+            unprivileged_identity: None,
+            scenario_dir: "scenarios/<api>/".to_owned(),
+        }
+    }
+}
+
+/// A collection: a create (POST on it), and operations on `{param}` below it.
+struct Resource<'a> {
+    create: &'a Operation,
+    param: String,
+    id_pointer: String,
+    get: Option<&'a Operation>,
+    delete: Option<&'a Operation>,
+    list: Option<&'a Operation>,
+}
+
+/// Every scenario the spec supports, in operation order.
+pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
+    let resources = resources(api);
+    let mut out = Vec::new();
+    for op in &api.operations {
+        let resource = resources.iter().find(|r| r.param_op(op));
+        out.push(success(api, op, resource, options));
+        for code in &op.error_codes {
+            let reasons: Vec<Option<&String>> = if code.reasons.is_empty() {
+                vec![None]
+            } else {
+                code.reasons.iter().map(Some).collect()
+            };
+            for reason in reasons {
+                out.push(error(api, op, code, reason, options));
+            }
+        }
+    }
+    for r in &resources {
+        if let Some(s) = lifecycle(api, r, options) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+impl Resource<'_> {
+    /// Whether `op` acts on one item of this resource.
+    fn param_op(&self, op: &Operation) -> bool {
+        op.path.starts_with(&format!(
+            "{}/{{{}}}",
+            self.create.path.trim_end_matches('/'),
+            self.param
+        ))
+    }
+}
+
+fn resources(api: &Api) -> Vec<Resource<'_>> {
+    let mut out = Vec::new();
+    for create in api
+        .operations
+        .iter()
+        .filter(|o| o.method == Method::Post && !o.path.contains('{'))
+    {
+        let prefix = format!("{}/{{", create.path.trim_end_matches('/'));
+        let item = |m: Method| {
+            api.operations.iter().find(|o| {
+                o.method == m
+                    && o.path.starts_with(&prefix)
+                    && o.path.ends_with('}')
+                    && !o.path[prefix.len()..].contains('/')
+            })
+        };
+        let Some(any) = item(Method::Get).or_else(|| item(Method::Delete)) else {
+            continue;
+        };
+        let param = any.path[prefix.len()..any.path.len() - 1].to_owned();
+        let id_pointer = id_pointer(api, create, &param);
+        let list = api
+            .operations
+            .iter()
+            .find(|o| o.method == Method::Get && o.path == create.path);
+        out.push(Resource {
+            create,
+            param,
+            id_pointer,
+            get: item(Method::Get),
+            delete: item(Method::Delete),
+            list,
+        });
+    }
+    out
+}
+
+/// Where the created item's id is in the create response: `/{param}` or `/id`.
+fn id_pointer(api: &Api, create: &Operation, param: &str) -> String {
+    let schema = success_status(create)
+        .and_then(|s| create.response_for(s))
+        .and_then(|r| r.content.first())
+        .and_then(|m| m.schema.as_ref())
+        .and_then(|s| api.schemas.get(s));
+    let has = |name: &str| {
+        schema.is_some_and(|s| {
+            let s = api.schemas.resolve(s);
+            s.get("properties").and_then(|p| p.get(name)).is_some()
+                || s.get("allOf")
+                    .and_then(Value::as_array)
+                    .is_some_and(|parts| {
+                        parts.iter().any(|p| {
+                            api.schemas
+                                .resolve(p)
+                                .get("properties")
+                                .and_then(|q| q.get(name))
+                                .is_some()
+                        })
+                    })
+        })
+    };
+    if has(param) {
+        format!("/{param}")
+    } else {
+        "/id".to_owned()
+    }
+}
+
+/// The lowest documented 2xx.
+fn success_status(op: &Operation) -> Option<u16> {
+    op.responses
+        .iter()
+        .filter_map(|r| match r.status {
+            StatusKey::Code(c) if (200..300).contains(&c) => Some(c),
+            StatusKey::Range(2) => Some(200),
+            _ => None,
+        })
+        .min()
+}
+
+/// A valid request for `op`: required query and header parameters, and a body.
+fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -> Step {
+    let mut params = BTreeMap::new();
+    let mut headers = BTreeMap::new();
+    for p in &op.parameters {
+        let value = || {
+            p.example
+                .clone()
+                .or_else(|| {
+                    p.schema.as_ref().and_then(|s| {
+                        synth::valid_value(&api.schemas, s, Direction::Request, seed).ok()
+                    })
+                })
+                .map(|v| param_text(&v))
+                .unwrap_or_else(|| "contractor".to_owned())
+        };
+        match p.location {
+            ParamLocation::Path => {
+                params.insert(p.name.clone(), value());
+            }
+            ParamLocation::Query if p.required => {
+                params.insert(p.name.clone(), value());
+            }
+            ParamLocation::Header if p.required => {
+                headers.insert(p.name.clone(), value());
+            }
+            _ => {}
+        }
+    }
+    let body = op.request_body.as_ref().and_then(|b| {
+        let media = b.content.iter().find(|m| m.name.contains("json"))?;
+        if let Some((_, example)) = media.examples.first() {
+            return Some(example.clone());
+        }
+        synth::valid_value(
+            &api.schemas,
+            media.schema.as_ref()?,
+            Direction::Request,
+            seed,
+        )
+        .ok()
+    });
+    Step {
+        operation: op.id.clone(),
+        identity: options.default_identity.clone(),
+        params,
+        headers,
+        body,
+        raw_body: None,
+        expect: StepExpect::default(),
+        captures: Vec::new(),
+    }
+}
+
+fn param_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(param_text).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+/// A setup step creating an item of `r` and capturing its id as `${created_id}`, with the
+/// cleanup step deleting it.
+fn setup(api: &Api, r: &Resource<'_>, options: &GenerateOptions, seed: u64) -> (Step, Vec<Step>) {
+    let mut create = valid_step(api, r.create, options, seed);
+    create.expect.status = success_status(r.create);
+    create.captures.push((
+        "created_id".to_owned(),
+        CaptureFrom::Body(r.id_pointer.clone()),
+    ));
+    let cleanup = r
+        .delete
+        .map(|d| {
+            let mut step = valid_step(api, d, options, seed);
+            step.params
+                .insert(r.param.clone(), "${created_id}".to_owned());
+            step.expect.checks = Some(Vec::new());
+            vec![step]
+        })
+        .unwrap_or_default();
+    (create, cleanup)
+}
+
+fn scenario(
+    op: &Operation,
+    outcome: Outcome,
+    variant: &str,
+    steps: Vec<Step>,
+    cleanup: Vec<Step>,
+    ignored: Option<String>,
+) -> Scenario {
+    let mut identities: Vec<String> = steps
+        .iter()
+        .chain(&cleanup)
+        .filter_map(|s| s.identity.clone())
+        .collect();
+    identities.sort();
+    identities.dedup();
+    let mutates = steps
+        .iter()
+        .any(|s| s.operation != op.id || op.method != Method::Get)
+        || !cleanup.is_empty();
+    Scenario {
+        id: Scenario::make_id(&op.id, &outcome, variant),
+        operation: op.id.clone(),
+        outcome,
+        steps,
+        cleanup,
+        tags: Tags {
+            mutates,
+            identities,
+            fixtures: Vec::new(),
+        },
+        origin: Origin::Generated,
+        ignored,
+    }
+}
+
+fn success(
+    api: &Api,
+    op: &Operation,
+    resource: Option<&Resource<'_>>,
+    options: &GenerateOptions,
+) -> Scenario {
+    let Some(status) = success_status(op) else {
+        let outcome = Outcome::Success(200);
+        return scenario(
+            op,
+            outcome,
+            "valid",
+            Vec::new(),
+            Vec::new(),
+            Some("the operation documents no success response".to_owned()),
+        );
+    };
+    let mut steps = Vec::new();
+    let mut cleanup = Vec::new();
+    let mut call = valid_step(api, op, options, options.seed);
+    call.expect.status = Some(status);
+    if let Some(r) = resource {
+        let (create, delete) = setup(api, r, options, options.seed);
+        steps.push(create);
+        call.params
+            .insert(r.param.clone(), "${created_id}".to_owned());
+        call.expect.after_create = true;
+        // Deleting it is the call itself; nothing is left to clean up.
+        if op.method != Method::Delete {
+            cleanup = delete;
+        }
+    }
+    let creates = op.method == Method::Post && !op.path.contains('{');
+    if creates {
+        if let Some(r) = resources(api).into_iter().find(|r| r.create.id == op.id) {
+            call.captures.push((
+                "created_id".to_owned(),
+                CaptureFrom::Body(r.id_pointer.clone()),
+            ));
+            cleanup = setup(api, &r, options, options.seed).1;
+        }
+    }
+    steps.push(call);
+    scenario(op, Outcome::Success(status), "valid", steps, cleanup, None)
+}
+
+fn error(
+    api: &Api,
+    op: &Operation,
+    code: &ErrorCode,
+    reason: Option<&String>,
+    options: &GenerateOptions,
+) -> Scenario {
+    let outcome = Outcome::ErrorCode {
+        name: code.name.clone(),
+        status: code.http_status,
+        reason: reason.cloned(),
+    };
+    let google = code
+        .name
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c == '_');
+    let no_recipe = |why: &str| {
+        let reason = format!("no recipe: add one in {} ({why})", options.scenario_dir);
+        scenario(
+            op,
+            outcome.clone(),
+            "no_recipe",
+            Vec::new(),
+            Vec::new(),
+            Some(reason),
+        )
+    };
+    if reason.is_some() {
+        return no_recipe("a named request error needs domain state");
+    }
+    let mut call = valid_step(api, op, options, options.seed);
+    call.expect.status = code.http_status;
+    if google {
+        call.expect.error_code = Some(code.name.clone());
+    }
+    let kind = match (code.name.as_str(), code.http_status) {
+        ("NOT_FOUND", _) | (_, Some(404)) => "not_found",
+        ("INVALID_ARGUMENT", _) | (_, Some(400 | 422))
+            if !google || code.name == "INVALID_ARGUMENT" =>
+        {
+            "invalid"
+        }
+        ("UNAUTHENTICATED", _) | (_, Some(401)) => "unauthenticated",
+        ("PERMISSION_DENIED", _) | (_, Some(403)) => "forbidden",
+        ("ALREADY_EXISTS", _) | (_, Some(409)) => "duplicate",
+        _ => "",
+    };
+    let mut steps = Vec::new();
+    let mut cleanup = Vec::new();
+    let variant = match kind {
+        "not_found" => {
+            let path_params: Vec<&str> = op
+                .parameters
+                .iter()
+                .filter(|p| p.location == ParamLocation::Path)
+                .map(|p| p.name.as_str())
+                .collect();
+            let Some(last) = path_params.last() else {
+                return no_recipe(
+                    "the operation has no path parameter to point at a missing resource",
+                );
+            };
+            call.params.insert(
+                (*last).to_owned(),
+                "contractor-never-created-${run.id}".to_owned(),
+            );
+            "never_created"
+        }
+        "invalid" => match break_request(api, op, &mut call) {
+            Some(v) => v,
+            None => return no_recipe("no field or parameter to break"),
+        },
+        "unauthenticated" => {
+            if op.security.is_empty() && api.security_schemes.is_empty() {
+                return no_recipe("the operation documents no security");
+            }
+            call.identity = None;
+            "no_credentials"
+        }
+        "forbidden" => match &options.unprivileged_identity {
+            Some(who) => {
+                call.identity = Some(who.clone());
+                "unprivileged"
+            }
+            None => return no_recipe("the target has no identity without rights"),
+        },
+        "duplicate" => {
+            let creates = op.method == Method::Post && !op.path.contains('{');
+            if !creates {
+                return no_recipe("not a create operation");
+            }
+            let mut first = call.clone();
+            first.expect = StepExpect {
+                status: success_status(op),
+                ..StepExpect::default()
+            };
+            if let Some(r) = resources(api).into_iter().find(|r| r.create.id == op.id) {
+                first.captures.push((
+                    "created_id".to_owned(),
+                    CaptureFrom::Body(r.id_pointer.clone()),
+                ));
+                cleanup = setup(api, &r, options, options.seed).1;
+            }
+            steps.push(first);
+            "duplicate"
+        }
+        _ => return no_recipe("no generic recipe for this code"),
+    };
+    steps.push(call);
+    scenario(op, outcome, variant, steps, cleanup, None)
+}
+
+/// Breaks a valid request: drops a required body field, else puts text in a numeric parameter.
+fn break_request(api: &Api, op: &Operation, call: &mut Step) -> Option<&'static str> {
+    if let (Some(Value::Object(body)), Some(rb)) = (&mut call.body, &op.request_body) {
+        let schema = rb
+            .content
+            .iter()
+            .find(|m| m.name.contains("json"))
+            .and_then(|m| m.schema.as_ref())
+            .and_then(|s| api.schemas.get(s));
+        if let Some(schema) = schema {
+            let required = required_of(api, schema, 0);
+            if let Some(field) = required.into_iter().find(|f| body.contains_key(f)) {
+                body.remove(&field);
+                return Some("missing_field");
+            }
+        }
+    }
+    for p in &op.parameters {
+        let Some(schema) = p.schema.as_ref().and_then(|s| api.schemas.get(s)) else {
+            continue;
+        };
+        let schema = api.schemas.resolve(schema);
+        let numeric = matches!(
+            schema.get("type").and_then(Value::as_str),
+            Some("integer" | "number")
+        );
+        if numeric && p.location != ParamLocation::Header {
+            call.params
+                .insert(p.name.clone(), "not-a-number".to_owned());
+            return Some("wrong_type");
+        }
+    }
+    None
+}
+
+fn required_of(api: &Api, schema: &Value, depth: usize) -> Vec<String> {
+    if depth > 8 {
+        return Vec::new();
+    }
+    let schema = api.schemas.resolve(schema);
+    let mut out: Vec<String> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        out.extend(required_of(api, part, depth + 1));
+    }
+    out
+}
+
+fn lifecycle(api: &Api, r: &Resource<'_>, options: &GenerateOptions) -> Option<Scenario> {
+    let get = r.get?;
+    let delete = r.delete?;
+    let seed = options.seed.wrapping_add(7);
+    let (create, _) = setup(api, r, options, seed);
+    let mut read = valid_step(api, get, options, seed);
+    read.params
+        .insert(r.param.clone(), "${created_id}".to_owned());
+    read.expect.status = success_status(get);
+    read.expect.after_create = true;
+    let mut steps = vec![create, read];
+    if let Some(list) = r.list {
+        let mut l = valid_step(api, list, options, seed);
+        l.expect.status = success_status(list);
+        steps.push(l);
+    }
+    let mut del = valid_step(api, delete, options, seed);
+    del.params
+        .insert(r.param.clone(), "${created_id}".to_owned());
+    del.expect.status = success_status(delete);
+    steps.push(del);
+    let mut again = valid_step(api, get, options, seed);
+    again
+        .params
+        .insert(r.param.clone(), "${created_id}".to_owned());
+    again.expect.after_delete = true;
+    if get
+        .responses
+        .iter()
+        .any(|x| x.status == StatusKey::Code(404))
+    {
+        again.expect.status = Some(404);
+    }
+    steps.push(again);
+    let mut s = scenario(
+        r.create,
+        Outcome::Lifecycle,
+        "create_read_delete",
+        steps,
+        Vec::new(),
+        None,
+    );
+    s.tags.mutates = true;
+    Some(s)
+}

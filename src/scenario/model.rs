@@ -1,0 +1,141 @@
+//! Scenarios: what one test proves (an operation's documented outcome), the steps that prove
+//! it, and the cleanup that always runs.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// What a scenario proves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A documented success status.
+    Success(u16),
+    /// A documented error code, with its HTTP status and optionally a named reason.
+    ErrorCode {
+        /// `ALREADY_EXISTS`, or a bare status such as `404` when no code is documented.
+        name: String,
+        /// The HTTP status it comes with.
+        status: Option<u16>,
+        /// `CourseNotModifiable`.
+        reason: Option<String>,
+    },
+    /// Create, read, list, delete, read again: the resource lifecycle.
+    Lifecycle,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Success(s) => write!(f, "{s}"),
+            Outcome::ErrorCode {
+                name,
+                reason: Some(r),
+                ..
+            } => write!(f, "{name}.{r}"),
+            Outcome::ErrorCode { name, .. } => f.write_str(name),
+            Outcome::Lifecycle => f.write_str("lifecycle"),
+        }
+    }
+}
+
+/// Where a scenario came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Generated from the spec.
+    Generated,
+    /// Written in a scenario file.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The line of the scenario's entry, when known.
+        line: Option<u64>,
+    },
+}
+
+/// What a scenario needs and does, for filtering and safety.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags {
+    /// It creates, changes or deletes something.
+    pub mutates: bool,
+    /// Identities it sends requests as.
+    pub identities: Vec<String>,
+    /// Fixture values it names.
+    pub fixtures: Vec<String>,
+}
+
+/// What a step expects of its response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepExpect {
+    /// The exact status.
+    pub status: Option<u16>,
+    /// The Google error code in the body.
+    pub error_code: Option<String>,
+    /// The `@Reason ` the message starts with.
+    pub reason: Option<String>,
+    /// Checks to run (none: all enabled ones).
+    pub checks: Option<Vec<String>>,
+    /// The step reads a resource created earlier in the scenario.
+    pub after_create: bool,
+    /// The step reads a resource deleted earlier in the scenario.
+    pub after_delete: bool,
+}
+
+/// Where a captured variable comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaptureFrom {
+    /// A JSON pointer into the response body.
+    Body(String),
+    /// A response header.
+    Header(String),
+}
+
+/// One request of a scenario. Strings may hold `${var}` (fixtures, captures).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The operation it calls.
+    pub operation: String,
+    /// Who sends it (an identity name), or `None` for no credentials.
+    pub identity: Option<String>,
+    /// Path and query parameters by name.
+    pub params: BTreeMap<String, String>,
+    /// Extra headers.
+    pub headers: BTreeMap<String, String>,
+    /// A JSON body.
+    pub body: Option<Value>,
+    /// The raw body, for requests that break JSON on purpose.
+    pub raw_body: Option<String>,
+    /// What it expects.
+    pub expect: StepExpect,
+    /// Variables to capture from the response.
+    pub captures: Vec<(String, CaptureFrom)>,
+}
+
+/// One test: an operation's documented outcome and the steps that prove it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// `{operationId}::{outcome}::{variant}`.
+    pub id: String,
+    /// The operation it proves an outcome of.
+    pub operation: String,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+    /// Steps that always run afterwards, after a failure too.
+    pub cleanup: Vec<Step>,
+    /// What it needs and does.
+    pub tags: Tags,
+    /// Where it came from.
+    pub origin: Origin,
+    /// When set, the scenario cannot run, and why (it is listed, reported ignored, never passed).
+    pub ignored: Option<String>,
+}
+
+impl Scenario {
+    /// The stable id for an operation, outcome and variant.
+    pub fn make_id(operation: &str, outcome: &Outcome, variant: &str) -> String {
+        format!("{operation}::{outcome}::{variant}")
+    }
+}

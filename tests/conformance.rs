@@ -1,0 +1,17 @@
+//! The conformance suite as cargo tests: one libtest-mimic trial per scenario.
+//!
+//! `cargo test --test conformance` runs the shipped Classroom suite against the embedded
+//! emulator. `CONTRACTOR_TARGET=https://staging.example.com` runs it against a real target,
+//! `CONTRACTOR_SPEC` picks another spec, `CONTRACTOR_SCENARIOS` another scenario folder,
+//! `CONTRACTOR_FIXTURE` the target's users and courses. Filters, `--list`, `--skip`,
+//! `--exact`, `--ignored` and `--test-threads` work, and so does `cargo nextest run`.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // The runtime is built inside `harness::run`, in this plain main: a `#[tokio::main]`
+    // around libtest-mimic breaks `--test-threads 1`.
+    let args = libtest_mimic::Arguments::from_args();
+    let config = contractor::harness::config_from_env();
+    ExitCode::from(contractor::harness::run(&config, &args) as u8)
+}
