@@ -104,7 +104,12 @@ impl Suite {
             )));
         }
         let api = Arc::new(loaded.apis.remove(0));
-        let classroom = api.operation("classroom.invitations.create").is_some();
+        // The emulator serves the Invitations operations and nothing else.
+        let classroom = !api.operations.is_empty()
+            && api
+                .operations
+                .iter()
+                .all(|op| op.id.starts_with("classroom.invitations."));
         let fixture = match &config.fixture {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|source| Error::Read {

@@ -32,6 +32,31 @@ enum Command {
         #[arg(long)]
         fetch: bool,
     },
+    /// Run the conformance scenarios (default: the shipped Classroom suite against the embedded emulator).
+    Run {
+        #[command(flatten)]
+        suite: SuiteArgs,
+        /// Run only scenarios whose id contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        /// With --filter: the id must match exactly.
+        #[arg(long)]
+        exact: bool,
+        /// Skip scenarios whose id contains this text (repeatable).
+        #[arg(long)]
+        skip: Vec<String>,
+        /// Run only the ignored scenarios (they fail with the reason they cannot run).
+        #[arg(long)]
+        ignored: bool,
+        /// Scenarios run at once.
+        #[arg(long, value_name = "N")]
+        test_threads: Option<usize>,
+    },
+    /// List the scenarios: id, outcome, and whether each can run.
+    List {
+        #[command(flatten)]
+        suite: SuiteArgs,
+    },
     /// Serve a stub on 127.0.0.1: the Google Classroom emulator, or any spec.
     Stub {
         /// Serve this spec with the spec-driven stub (default: the Classroom emulator).
@@ -58,6 +83,56 @@ enum Command {
     },
 }
 
+/// What a suite is made of, for `run` and `list`.
+#[derive(clap::Args)]
+struct SuiteArgs {
+    /// The spec (default: the shipped Classroom spec).
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+    /// The base URL to test; without it, an embedded stub (the Classroom emulator, or the spec-driven stub).
+    #[arg(long, value_name = "URL")]
+    target: Option<String>,
+    /// A folder of scenario files.
+    #[arg(long, value_name = "DIR")]
+    scenarios: Option<PathBuf>,
+    /// Fixture values (users, courses) for the scenarios.
+    #[arg(long, value_name = "FILE")]
+    fixture: Option<PathBuf>,
+    /// A response-time budget in milliseconds (turns on max_response_time).
+    #[arg(long, value_name = "MS")]
+    max_response_time: Option<u64>,
+    /// Switch a check off (repeatable).
+    #[arg(long = "check-off", value_name = "NAME")]
+    checks_off: Vec<String>,
+    /// Switch on a fault in the embedded stub (repeatable), to see the checks bite.
+    #[arg(long = "mutant", value_name = "NAME")]
+    mutants: Vec<String>,
+    /// Varies generated values.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+impl SuiteArgs {
+    fn config(&self) -> Result<contractor::harness::Config, contractor::Error> {
+        let mutants = self
+            .mutants
+            .iter()
+            .map(|m| m.parse::<Mutant>().map_err(contractor::Error::Usage))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(contractor::harness::Config {
+            spec: self.spec.clone(),
+            target: self.target.clone(),
+            scenarios: self.scenarios.clone(),
+            fixture: self.fixture.clone(),
+            mutants,
+            max_response_time: self.max_response_time.map(std::time::Duration::from_millis),
+            checks_off: self.checks_off.clone(),
+            seed: self.seed,
+            ..Default::default()
+        })
+    }
+}
+
 fn main() -> ExitCode {
     contractor::install_crypto_provider();
     let cli = Cli::parse();
@@ -77,6 +152,62 @@ fn main() -> ExitCode {
             }
             contractor::lint::exit_code(&reports)
         }
+        Command::Run {
+            suite,
+            filter,
+            exact,
+            skip,
+            ignored,
+            test_threads,
+        } => match suite.config() {
+            Err(e) => {
+                eprintln!("error: {e}");
+                e.exit_code()
+            }
+            Ok(config) => {
+                let args = libtest_mimic::Arguments {
+                    filter,
+                    exact,
+                    skip,
+                    ignored,
+                    test_threads,
+                    ..Default::default()
+                };
+                contractor::harness::run(&config, &args)
+            }
+        },
+        Command::List { suite } => match suite
+            .config()
+            .and_then(|c| contractor::harness::Suite::load(&c))
+        {
+            Err(e) => {
+                eprintln!("error: {e}");
+                e.exit_code()
+            }
+            Ok(suite) => {
+                let mut out = String::new();
+                for s in &suite.scenarios {
+                    let state = match &s.ignored {
+                        Some(why) => format!("ignored: {why}"),
+                        None if s.tags.mutates => "runs (mutates)".to_owned(),
+                        None => "runs (read-only)".to_owned(),
+                    };
+                    out.push_str(&format!("{}  [{}]  {state}\n", s.id, s.outcome));
+                }
+                let ignored = suite
+                    .scenarios
+                    .iter()
+                    .filter(|s| s.ignored.is_some())
+                    .count();
+                out.push_str(&format!(
+                    "{} scenarios, {} runnable, {ignored} ignored\n",
+                    suite.scenarios.len(),
+                    suite.scenarios.len() - ignored
+                ));
+                say(&out);
+                contractor::error::EXIT_OK
+            }
+        },
         Command::Stub {
             spec,
             emulator,

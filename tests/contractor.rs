@@ -1842,7 +1842,7 @@ mod spec_stub {
 // ---- the scenario suite: proof that it passes, and that it kills every mutant ------------------
 
 mod suite {
-    use super::*;
+    use super::shared;
     use contractor::harness::{Config, Suite, Verdict};
     use contractor::stub::Mutant;
     use std::collections::BTreeSet;
@@ -1954,5 +1954,39 @@ mod suite {
             }
         }
         assert!(survivors.is_empty(), "mutants that survive: {survivors:#?}");
+    }
+
+    #[test]
+    fn generation_alone_covers_petstore_and_passes_against_the_spec_driven_stub() {
+        let Some(shared) =
+            shared("generation_alone_covers_petstore_and_passes_against_the_spec_driven_stub")
+        else {
+            return;
+        };
+        let config = Config {
+            spec: Some(shared.join("corpus/openapi3/swagger-petstore-v3.yaml")),
+            ..Config::default()
+        };
+        let results = run_all(&config);
+        let mut kinds = BTreeSet::new();
+        for (id, verdict) in &results {
+            match verdict {
+                Verdict::Passed => {
+                    let outcome = id.split("::").nth(1).unwrap_or("");
+                    kinds.insert(match outcome {
+                        "lifecycle" => "lifecycle",
+                        o if o.starts_with('2') => "success",
+                        _ => "error",
+                    });
+                }
+                Verdict::Broken(why) if why.starts_with("ignored: no recipe") => {}
+                other => panic!("{id}: {other:?}"),
+            }
+        }
+        assert_eq!(
+            kinds.len(),
+            3,
+            "success, error and lifecycle scenarios all ran: {kinds:?}"
+        );
     }
 }

@@ -74,6 +74,13 @@ impl Failure {
 
     /// The key failures are de-duplicated on: the check and the schema location.
     pub fn dedup_key(&self) -> (String, String) {
-        (self.check.to_owned(), format!("{}#{}", self.location, self.schema_path.as_deref().unwrap_or("")))
+        (
+            self.check.to_owned(),
+            format!(
+                "{}#{}",
+                self.location,
+                self.schema_path.as_deref().unwrap_or("")
+            ),
+        )
     }
 }

@@ -191,8 +191,22 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
             _ => {}
         }
     }
+    let mut raw_body = None;
     let body = op.request_body.as_ref().and_then(|b| {
-        let media = b.content.iter().find(|m| m.name.contains("json"))?;
+        let Some(media) = b.content.iter().find(|m| m.name.contains("json")) else {
+            // Not JSON: a synthesized string (base64 image, text) sent as it is.
+            let media = b.content.iter().find(|m| m.schema.is_some())?;
+            let value = synth::valid_value(
+                &api.schemas,
+                media.schema.as_ref()?,
+                Direction::Request,
+                seed,
+            )
+            .ok()?;
+            raw_body = Some(param_text(&value));
+            headers.insert("content-type".to_owned(), media.name.clone());
+            return None;
+        };
         if let Some((_, example)) = media.examples.first() {
             return Some(example.clone());
         }
@@ -210,7 +224,7 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
         params,
         headers,
         body,
-        raw_body: None,
+        raw_body,
         expect: StepExpect::default(),
         captures: Vec::new(),
     }
@@ -364,6 +378,8 @@ fn error(
     }
     let kind = match (code.name.as_str(), code.http_status) {
         ("NOT_FOUND", _) | (_, Some(404)) => "not_found",
+        // With both documented, 400 takes malformed input; 422 needs a semantically wrong one.
+        (_, Some(422)) if !google && documents(op, 400) => "",
         ("INVALID_ARGUMENT", _) | (_, Some(400 | 422))
             if !google || code.name == "INVALID_ARGUMENT" =>
         {
@@ -389,10 +405,8 @@ fn error(
                     "the operation has no path parameter to point at a missing resource",
                 );
             };
-            call.params.insert(
-                (*last).to_owned(),
-                "contractor-never-created-${run.id}".to_owned(),
-            );
+            call.params
+                .insert((*last).to_owned(), never_created(api, op, last));
             "never_created"
         }
         "invalid" => match break_request(api, op, &mut call) {
@@ -437,6 +451,58 @@ fn error(
     };
     steps.push(call);
     scenario(op, outcome, variant, steps, cleanup, None)
+}
+
+fn documents(op: &Operation, status: u16) -> bool {
+    op.responses
+        .iter()
+        .any(|r| r.status == StatusKey::Code(status))
+}
+
+/// An id no one created that still fits the parameter's schema: a large number for integer
+/// ids, a marked string otherwise (or a synthesized value when the schema constrains it).
+fn never_created(api: &Api, op: &Operation, name: &str) -> String {
+    let marked = || "contractor-never-created-${run.id}".to_owned();
+    let param = op
+        .parameters
+        .iter()
+        .find(|p| p.name == name && p.location == ParamLocation::Path);
+    let Some(schema_ref) = param.and_then(|p| p.schema.as_ref()) else {
+        return marked();
+    };
+    let Some(schema) = api.schemas.get(schema_ref).map(|s| api.schemas.resolve(s)) else {
+        return marked();
+    };
+    let fits = |v: &Value| {
+        api.schemas
+            .validator(schema_ref, Direction::Request)
+            .map(|val| val.is_valid(v))
+            .unwrap_or(false)
+    };
+    let integer = matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("integer" | "number")
+    );
+    let candidates: Vec<Value> = if integer {
+        let max = schema
+            .get("maximum")
+            .and_then(Value::as_i64)
+            .unwrap_or(i64::from(i32::MAX));
+        vec![Value::from(max.min(2_147_480_000)), Value::from(max)]
+    } else {
+        vec![Value::from("contractor-never-created")]
+    };
+    for c in candidates {
+        if fits(&c) {
+            return match c {
+                Value::String(_) => marked(),
+                other => other.to_string(),
+            };
+        }
+    }
+    synth::valid_value(&api.schemas, schema_ref, Direction::Request, 999_983)
+        .map(|v| param_text(&v))
+        .unwrap_or_else(|_| marked())
 }
 
 /// Breaks a valid request: drops a required body field, else puts text in a numeric parameter.

@@ -367,27 +367,29 @@ impl SpecStub {
                 return self.create(op, resource, code, response, request, example);
             }
         }
-        // Read, replace or delete one item.
-        if let Some(resource) = self
-            .resources
-            .iter()
-            .find(|r| op.path == format!("{}/{{{}}}", r.collection, r.param))
-        {
+        // Read, replace or delete one item, or act on something below it.
+        let item_path = |r: &Resource| format!("{}/{{{}}}", r.collection, r.param);
+        if let Some(resource) = self.resources.iter().find(|r| {
+            let item = item_path(r);
+            op.path == item || op.path.starts_with(&format!("{item}/"))
+        }) {
             let id = item_id(resource).unwrap_or_default();
+            let exact = op.path == item_path(resource);
             let mut store = self.lock();
             let items = store.items.entry(resource.collection.clone()).or_default();
             let known = items.get(&id).cloned();
             match (op.method, known) {
-                (Method::Get, Some(item)) => {
+                (Method::Get, Some(item)) if exact => {
                     return self.render(op, response, code, example, Some(item))
                 }
-                (Method::Delete, Some(_)) => {
+                (Method::Delete, Some(_)) if exact => {
                     items.remove(&id);
                     return self.render(op, response, code, example, None);
                 }
-                (Method::Put | Method::Patch, Some(mut item)) => {
+                (Method::Put | Method::Patch, Some(item)) if exact => {
+                    let mut updated = item.clone();
                     if let (Ok(Value::Object(patch)), Value::Object(target)) =
-                        (serde_json::from_slice::<Value>(&request.body), &mut item)
+                        (serde_json::from_slice::<Value>(&request.body), &mut updated)
                     {
                         for (k, v) in patch {
                             if Some(&k) != resource.id_field.as_ref() {
@@ -395,16 +397,24 @@ impl SpecStub {
                             }
                         }
                     }
-                    items.insert(id, item.clone());
-                    return self.render(op, response, code, example, Some(item));
+                    // A change that would break the documented item (a PATCH document, say)
+                    // leaves the stored item as it was.
+                    let schema = preferred_media(&response.content).and_then(|m| m.schema.clone());
+                    let valid = schema.as_ref().is_none_or(|s| {
+                        self.api
+                            .schemas
+                            .validator(s, Direction::Response)
+                            .map(|v| v.is_valid(&updated))
+                            .unwrap_or(false)
+                    });
+                    let kept = if valid { updated } else { item };
+                    items.insert(id, kept.clone());
+                    return self.render(op, response, code, example, Some(kept));
                 }
                 (_, None) => {
                     drop(store);
-                    if let Some(not_found) = op
-                        .responses
-                        .iter()
-                        .find(|r| r.status == StatusKey::Code(404))
-                    {
+                    // A missing item is 404: documented, or under `default`.
+                    if let Some(not_found) = op.response_for(404) {
                         return self.render(op, not_found, 404, None, None);
                     }
                 }
