@@ -146,10 +146,10 @@ fn long_phase(url: &str, seconds: u64, total: u64) -> Result<Option<String>, Str
         return Ok(None);
     }
     println!("hyper long phase: {} requests", thousands(total));
-    let mut served = 0;
+    let mut served: u64 = 0;
     let mut first = None;
     let mut round = 0;
-    let mut rates = Vec::new();
+    let mut rates: Vec<f64> = Vec::new();
     while served < total {
         round += 1;
         // Size the last rounds to what is left, at the last round's rate.
