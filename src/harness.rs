@@ -67,7 +67,8 @@ pub struct Suite {
     max_response_time: Option<Duration>,
     mutants: Vec<Mutant>,
     slow: Duration,
-    timeout: Duration,
+    /// One client for the whole run (keep-alive; certificates loaded once).
+    client: reqwest::Client,
 }
 
 /// How one scenario ended.
@@ -224,7 +225,8 @@ impl Suite {
             max_response_time: config.max_response_time,
             mutants: config.mutants.clone(),
             slow: config.slow.unwrap_or(Duration::from_millis(1500)),
-            timeout: config.timeout.unwrap_or(Duration::from_secs(30)),
+            client: Target::client(config.timeout.unwrap_or(Duration::from_secs(30)))
+                .map_err(Error::Usage)?,
         })
     }
 
@@ -241,7 +243,6 @@ impl Suite {
 
     /// Runs one scenario and evaluates the checks on every exchange.
     pub async fn run_one(&self, scenario: &Scenario) -> Verdict {
-        static RUN: AtomicU64 = AtomicU64::new(1);
         // A fresh stub per scenario: scenarios never see each other's state.
         let server = match self.responder() {
             Some(r) => Some(crate::stub::wiremock_adapter::serve_wiremock(r).await),
@@ -252,10 +253,24 @@ impl Suite {
             (None, Some(url)) => url.clone(),
             (None, None) => return Verdict::Broken("no target".to_owned()),
         };
-        let target = match Target::new(&base, self.identities.clone(), self.timeout) {
-            Ok(t) => t,
-            Err(e) => return Verdict::Broken(e),
-        };
+        let target = Target::with_client(&base, self.identities.clone(), self.client.clone());
+        self.run_on(&target, scenario).await.0
+    }
+
+    /// A target at `base_url` with this suite's identities (for callers that serve their own
+    /// stub, such as the benchmark).
+    pub fn target(&self, base_url: &str) -> Target {
+        Target::with_client(base_url, self.identities.clone(), self.client.clone())
+    }
+
+    /// A stub responder for this suite, fresh state (none when the suite has a target).
+    pub fn fresh_responder(&self) -> Option<Arc<dyn Responder>> {
+        self.responder()
+    }
+
+    /// Runs one scenario against `target`, checks on; the verdict and every exchange.
+    pub async fn run_on(&self, target: &Target, scenario: &Scenario) -> (Verdict, Vec<Exchange>) {
+        static RUN: AtomicU64 = AtomicU64::new(1);
         let mut vars = self.vars.clone();
         let run_id = format!(
             "{}-{}",
@@ -263,7 +278,7 @@ impl Suite {
             RUN.fetch_add(1, Ordering::Relaxed)
         );
         vars.insert("run.id".to_owned(), run_id);
-        let outcome = run::execute(&target, &self.api, scenario, &vars, |step, exchange| {
+        let outcome = run::execute(target, &self.api, scenario, &vars, |step, exchange| {
             step.expect
                 .status
                 .is_some_and(|s| s != exchange.response.status)
@@ -275,11 +290,12 @@ impl Suite {
             let step = &scenario.steps[step_run.index];
             let Some(exchange) = &step_run.exchange else {
                 let why = step_run.error.clone().unwrap_or_default();
-                return Verdict::Broken(format!(
+                let broken = format!(
                     "step {} ({}) could not run: {why}",
                     step_run.index + 1,
                     step.operation
-                ));
+                );
+                return (Verdict::Broken(broken), exchanges(&outcome));
             };
             let Some(op) = self.api.operation(&step.operation) else {
                 continue;
@@ -312,11 +328,12 @@ impl Suite {
                 }
             }
         }
-        if failures.is_empty() {
+        let verdict = if failures.is_empty() {
             Verdict::Passed
         } else {
             Verdict::Failed(failures)
-        }
+        };
+        (verdict, exchanges(&outcome))
     }
 
     /// One trial per scenario: `{operationId}::{outcome}::{variant}`; a scenario that cannot
@@ -363,6 +380,13 @@ impl Suite {
             .iter()
             .filter_map(|s| s.ignored.as_deref().map(|why| (s.id.as_str(), why)))
     }
+}
+
+fn exchanges(run: &run::ScenarioRun) -> Vec<Exchange> {
+    run.steps
+        .iter()
+        .filter_map(|s| s.exchange.clone())
+        .collect()
 }
 
 /// Reads the harness configuration from the environment: `CONTRACTOR_TARGET`,

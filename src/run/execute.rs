@@ -66,7 +66,31 @@ pub struct Target {
 }
 
 impl Target {
-    /// A target at `base_url` with one shared client and a per-request `timeout`.
+    /// A target at `base_url` sharing `client` (built once per run with [`Target::client`]).
+    pub fn with_client(base_url: &str, identities: Identities, client: reqwest::Client) -> Target {
+        Target {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            client,
+            identities,
+            retries: 2,
+            max_body: 10 * 1024 * 1024,
+        }
+    }
+
+    /// The client a run shares: keep-alive, a per-request `timeout`, no redirects followed
+    /// (a redirect elsewhere must not carry credentials). Building one loads the platform's
+    /// root certificates, so build it once.
+    pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
+        crate::install_crypto_provider();
+        reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("failed to build the HTTP client: {e}"))
+    }
+
+    /// A target at `base_url` with a client of its own and a per-request `timeout`.
     pub fn new(
         base_url: &str,
         identities: Identities,

@@ -1,9 +1,9 @@
 //! The wiremock adapter: serves a [`Responder`] from an in-process [`MockServer`], the embedded
 //! default target and the test suites' stub.
 //!
-//! For tests and short runs only: wiremock keeps every matched request on its mock (4.5 to
-//! 5.5 KB of RSS each, measured by `benches/stub.rs`) even with request recording disabled, so
-//! memory grows with every request and is freed only when the server is dropped. The long-running `contractor stub` command uses the hyper adapter in
+//! For tests and short runs only: wiremock keeps every matched request on its mock (about
+//! 4.5 KB of heap, 5 to 6.5 KB of RSS each, measured by `benches/stub.rs`) even with request
+//! recording disabled, so memory grows with every request until the server is dropped. The long-running `contractor stub` command uses the hyper adapter in
 //! [`super::http`]. May import only the rest of `stub`.
 
 use std::sync::Arc;

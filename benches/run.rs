@@ -1,0 +1,137 @@
+//! Scenario throughput against a bare reqwest loop, in one run.
+//!
+//! `cargo bench --bench run` serves the Classroom emulator on the hyper adapter (a fresh one
+//! each round, so every round starts from the fixture), runs the shipped suite ROUNDS times
+//! with CONCURRENCY scenarios at once, checks on, and records every request sent. It then
+//! sends exactly those requests again with a bare reqwest loop at the same concurrency, with
+//! no scenario logic and no checks. It prints requests per second for both and the ratio.
+//! Target (issue 4): contractor at 50% or more of the bare loop.
+//! `BENCH_ROUNDS` (default 40) and `BENCH_CONCURRENCY` (default 8) change the load.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use contractor::harness::{Config, Suite, Verdict};
+use contractor::run::SentRequest;
+use contractor::stub::http::HttpStub;
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    contractor::install_crypto_provider();
+    let rounds = env("BENCH_ROUNDS", 40);
+    let concurrency = env("BENCH_CONCURRENCY", 8).max(1);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let suite = Arc::new(Suite::load(&Config::default()).expect("the shipped suite loads"));
+    let scenarios = suite.scenarios.len();
+
+    // contractor: scenarios, variables, captures, cleanup and every check. CONCURRENCY lanes,
+    // each running the suite in order against its own emulator, fresh every round; only the
+    // time spent running scenarios counts (not starting or stopping stubs).
+    let (sent, lane_time, failed) = runtime.block_on(async {
+        let mut lanes = tokio::task::JoinSet::new();
+        for lane in 0..concurrency {
+            let suite = Arc::clone(&suite);
+            lanes.spawn(async move {
+                let mut sent: Vec<SentRequest> = Vec::new();
+                let mut busy = Duration::ZERO;
+                let mut failed = 0;
+                for _ in (lane..rounds).step_by(concurrency) {
+                    let responder = suite.fresh_responder().expect("embedded emulator");
+                    let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
+                        .await
+                        .expect("stub");
+                    let target = suite.target(&stub.url());
+                    let start = Instant::now();
+                    for scenario in &suite.scenarios {
+                        let (verdict, exchanges) = suite.run_on(&target, scenario).await;
+                        if !matches!(verdict, Verdict::Passed) {
+                            failed += 1;
+                        }
+                        sent.extend(exchanges.into_iter().map(|e| e.request));
+                    }
+                    busy += start.elapsed();
+                    stub.shutdown().await;
+                }
+                (sent, busy, failed)
+            });
+        }
+        let mut all = Vec::new();
+        let mut lane_time = Vec::new();
+        let mut failed = 0;
+        while let Some(done) = lanes.join_next().await {
+            let (sent, busy, f) = done.expect("lane");
+            lane_time.push((sent.len(), busy));
+            all.extend(sent);
+            failed += f;
+        }
+        (all, lane_time, failed)
+    });
+
+    // The bare loop: the same requests, the same concurrency, nothing else.
+    let bare_time = runtime.block_on(async {
+        let responder = suite.fresh_responder().expect("embedded emulator");
+        let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
+            .await
+            .expect("stub");
+        let base = stub.url();
+        let client = reqwest::Client::new();
+        let requests: Arc<Vec<SentRequest>> = Arc::new(sent.clone());
+        let mut tasks = tokio::task::JoinSet::new();
+        for worker in 0..concurrency {
+            let (client, requests, base) = (client.clone(), Arc::clone(&requests), base.clone());
+            tasks.spawn(async move {
+                let start = Instant::now();
+                let mut count = 0;
+                for r in requests.iter().skip(worker).step_by(concurrency) {
+                    count += 1;
+                    // Same path and query, against this round's stub.
+                    let path = r.url.splitn(4, '/').nth(3).unwrap_or("");
+                    let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
+                    let mut b = client.request(method, format!("{base}/{path}"));
+                    for (k, v) in &r.headers {
+                        b = b.header(k, v);
+                    }
+                    if let Some(body) = &r.body {
+                        b = b.body(body.clone());
+                    }
+                    let response = b.send().await.expect("send");
+                    let _ = response.bytes().await.expect("body");
+                }
+                (count, start.elapsed())
+            });
+        }
+        let mut worker_time = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            worker_time.push(done.expect("worker"));
+        }
+        stub.shutdown().await;
+        worker_time
+    });
+
+    // Throughput of parallel lanes: the sum of each lane's own rate.
+    let rate = |lanes: &[(usize, Duration)]| -> f64 {
+        lanes
+            .iter()
+            .map(|(n, t)| *n as f64 / t.as_secs_f64().max(1e-9))
+            .sum()
+    };
+    let ours = rate(&lane_time);
+    let bare = rate(&bare_time);
+    println!("{rounds} rounds x {scenarios} scenarios, {} requests, concurrency {concurrency}, {failed} scenario(s) not passed", sent.len());
+    println!("{:<34} {:>12}", "", "requests/s");
+    println!("{:<34} {:>12.0}", "contractor (scenarios + checks)", ours);
+    println!("{:<34} {:>12.0}", "bare reqwest loop (same requests)", bare);
+    println!(
+        "ratio contractor / bare: {:.0}%  (target: 50% or more)",
+        100.0 * ours / bare
+    );
+}
