@@ -304,6 +304,11 @@ impl Suite {
                 status: step.expect.status,
                 error_code: step.expect.error_code.clone(),
                 reason: step.expect.reason.clone(),
+                contains: step
+                    .expect
+                    .contains
+                    .as_ref()
+                    .and_then(|c| run::interpolate(c, &outcome.vars).ok()),
             };
             let ctx = CheckCtx {
                 api: &self.api,

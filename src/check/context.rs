@@ -14,6 +14,8 @@ pub struct Expectation {
     pub error_code: Option<String>,
     /// The request error the message must start with, as `@Reason ` (`CourseNotModifiable`).
     pub reason: Option<String>,
+    /// A value a listing must hold: the id of a resource the scenario created.
+    pub contains: Option<String>,
 }
 
 /// What a check may read besides the exchange.

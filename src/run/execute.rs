@@ -132,6 +132,8 @@ pub struct StepRun {
 pub struct ScenarioRun {
     /// Every step that ran, cleanup last.
     pub steps: Vec<StepRun>,
+    /// The variables at the end (fixtures, captures).
+    pub vars: BTreeMap<String, String>,
 }
 
 /// Runs `scenario`'s steps in order, stopping at the first step without a response or whose
@@ -180,6 +182,7 @@ pub async fn execute(
             error,
         });
     }
+    run.vars = vars;
     run
 }
 

@@ -92,6 +92,8 @@ struct FileExpect {
     reason: Option<String>,
     #[serde(default)]
     checks: Option<Vec<String>>,
+    #[serde(default)]
+    contains: Option<String>,
 }
 
 /// Reads an outcome as files write it: `200`, `NOT_FOUND`, `FAILED_PRECONDITION.CourseNotModifiable`,
@@ -288,6 +290,7 @@ fn to_step(s: FileStep, default_op: &str) -> Step {
         checks: e.checks,
         after_create: false,
         after_delete: false,
+        contains: e.contains,
     });
     Step {
         operation: s.call.map_or_else(|| default_op.to_owned(), |c| c.value),

@@ -580,6 +580,7 @@ fn lifecycle(api: &Api, r: &Resource<'_>, options: &GenerateOptions) -> Option<S
     if let Some(list) = r.list {
         let mut l = valid_step(api, list, options, seed);
         l.expect.status = success_status(list);
+        l.expect.contains = Some("${created_id}".to_owned());
         steps.push(l);
     }
     let mut del = valid_step(api, delete, options, seed);

@@ -80,6 +80,8 @@ pub struct StepExpect {
     pub after_create: bool,
     /// The step reads a resource deleted earlier in the scenario.
     pub after_delete: bool,
+    /// A value (with `${var}`s) the response must hold: a listing holds the created id.
+    pub contains: Option<String>,
 }
 
 /// Where a captured variable comes from.

@@ -367,6 +367,14 @@ impl SpecStub {
                 return self.create(op, resource, code, response, request, example);
             }
         }
+        // List a collection: what was created, when the documented body is a plain list.
+        if op.method == Method::Get {
+            if let Some(resource) = self.resources.iter().find(|r| r.collection == op.path) {
+                if let Some(listed) = self.listing(resource, response) {
+                    return self.render(op, response, code, example, Some(listed));
+                }
+            }
+        }
         // Read, replace or delete one item, or act on something below it.
         let item_path = |r: &Resource| format!("{}/{{{}}}", r.collection, r.param);
         if let Some(resource) = self.resources.iter().find(|r| {
@@ -473,6 +481,32 @@ impl SpecStub {
             .insert(key, item.clone());
         drop(store);
         self.render(op, response, code, example, Some(item))
+    }
+
+    /// The stored items of `resource` as the documented list body, when the body is a list
+    /// and they fit it.
+    fn listing(&self, resource: &Resource, response: &ResponseSpec) -> Option<Value> {
+        let schema_ref = preferred_media(&response.content)?.schema.as_ref()?;
+        let schema = self.api.schemas.resolve(self.api.schemas.get(schema_ref)?);
+        if schema.get("type").and_then(Value::as_str) != Some("array") {
+            return None;
+        }
+        let store = self.lock();
+        let items: Vec<Value> = store
+            .items
+            .get(&resource.collection)?
+            .values()
+            .cloned()
+            .collect();
+        drop(store);
+        let listed = Value::Array(items);
+        let valid = self
+            .api
+            .schemas
+            .validator(schema_ref, Direction::Response)
+            .map(|v| v.is_valid(&listed))
+            .unwrap_or(false);
+        valid.then_some(listed)
     }
 
     /// A fresh id for an item of `resource`: the sequence number for integer ids, else a value
