@@ -22,8 +22,29 @@ use contractor::stub::wiremock_adapter::serve_wiremock;
 use contractor::stub::{Responder, StubRequest, StubResponse};
 use serde_json::json;
 
-/// The responder under load; swap in another (e.g. the Classroom emulator) here.
+/// The responder under load: the Classroom emulator with one invitation, read by its invitee
+/// (authentication, routing, permission checks and JSON rendering on every request).
 fn responder() -> Arc<dyn Responder> {
+    let emulator = contractor::stub::Emulator::shipped();
+    let created = emulator.respond(&StubRequest {
+        method: "POST".to_owned(),
+        path: "/v1/invitations".to_owned(),
+        query: Vec::new(),
+        headers: vec![("authorization".to_owned(), "Bearer fixture-token-teacher".to_owned())],
+        body: json!({"userId": "100005", "courseId": "200001", "role": "STUDENT"})
+            .to_string()
+            .into_bytes(),
+    });
+    assert_eq!(created.status, 200, "the fixture invitation is created");
+    Arc::new(emulator)
+}
+
+/// The invitee's token, sent by wrk.
+const AUTHORIZATION: &str = "Authorization: Bearer fixture-token-invitee";
+
+/// A minimal responder, kept for comparing the adapters without the emulator's work.
+#[allow(dead_code)]
+fn bare_responder() -> Arc<dyn Responder> {
     Arc::new(OneInvitation)
 }
 
@@ -53,7 +74,7 @@ impl Responder for OneInvitation {
 
 /// Prism's figures for a GET on this machine, req/s.
 const PRISM: (f64, f64) = (2_000.0, 3_400.0);
-const PATH: &str = "/v1/invitations/1";
+const PATH: &str = "/v1/invitations/300000001";
 
 fn main() -> ExitCode {
     if !ensure_wrk() {
@@ -236,7 +257,7 @@ struct WrkRun {
 /// error, since its rate would not be the rate of the route under test.
 fn wrk(url: &str, seconds: u64) -> Result<WrkRun, String> {
     let output = Command::new("wrk")
-        .args(["-t2", "-c32", &format!("-d{seconds}s"), url])
+        .args(["-t2", "-c32", "-H", AUTHORIZATION, &format!("-d{seconds}s"), url])
         .output()
         .map_err(|e| format!("failed to run wrk: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout);
