@@ -30,7 +30,10 @@ fn responder() -> Arc<dyn Responder> {
         method: "POST".to_owned(),
         path: "/v1/invitations".to_owned(),
         query: Vec::new(),
-        headers: vec![("authorization".to_owned(), "Bearer fixture-token-teacher".to_owned())],
+        headers: vec![(
+            "authorization".to_owned(),
+            "Bearer fixture-token-teacher".to_owned(),
+        )],
         body: json!({"userId": "100005", "courseId": "200001", "role": "STUDENT"})
             .to_string()
             .into_bytes(),
@@ -257,7 +260,14 @@ struct WrkRun {
 /// error, since its rate would not be the rate of the route under test.
 fn wrk(url: &str, seconds: u64) -> Result<WrkRun, String> {
     let output = Command::new("wrk")
-        .args(["-t2", "-c32", "-H", AUTHORIZATION, &format!("-d{seconds}s"), url])
+        .args([
+            "-t2",
+            "-c32",
+            "-H",
+            AUTHORIZATION,
+            &format!("-d{seconds}s"),
+            url,
+        ])
         .output()
         .map_err(|e| format!("failed to run wrk: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout);

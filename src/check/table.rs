@@ -122,13 +122,9 @@ pub fn find(name: &str) -> Result<&'static Check, String> {
     if let Some(check) = CHECKS.iter().find(|c| c.name == wanted) {
         return Ok(check);
     }
-    let near = CHECKS
-        .iter()
-        .map(|c| (edit_distance(c.name, &wanted), c.name))
-        .min()
-        .filter(|(d, _)| *d <= 4);
+    let near = crate::error::did_you_mean(CHECKS.iter().map(|c| c.name), &wanted);
     Err(match near {
-        Some((_, n)) => format!("unknown check '{name}' (did you mean '{n}'?)"),
+        Some(n) => format!("unknown check '{name}' (did you mean '{n}'?)"),
         None => {
             let names: Vec<&str> = CHECKS.iter().map(|c| c.name).collect();
             format!("unknown check '{name}' (known: {})", names.join(", "))
@@ -162,21 +158,6 @@ pub fn evaluate(
     let mut seen = HashSet::new();
     failures.retain(|f| seen.insert(f.dedup_key()));
     failures
-}
-
-/// Levenshtein distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The small DSL the checks' unit tests share: the Classroom invitations spec, a case for one
