@@ -56,7 +56,7 @@ fn main() {
                         if !matches!(verdict, Verdict::Passed) {
                             failed += 1;
                         }
-                        sent.extend(exchanges.into_iter().map(|e| e.request));
+                        sent.extend(exchanges.into_iter().map(|(_, e)| e.request));
                     }
                     busy += start.elapsed();
                     stub.shutdown().await;

@@ -45,6 +45,16 @@ pub struct Config {
     pub timeout: Option<Duration>,
     /// Varies generated values.
     pub seed: u64,
+    /// Run mutating scenarios against a target outside loopback.
+    pub allow_mutations: bool,
+    /// At most this many requests a second (default: 10 outside loopback, none on it).
+    pub rate: Option<f64>,
+    /// The whole run's time budget (default: 30 minutes); scenarios not started by then fail.
+    pub time_budget: Option<Duration>,
+    /// Write JUnit XML here.
+    pub junit: Option<PathBuf>,
+    /// Write every scenario and step as JSON here.
+    pub json: Option<PathBuf>,
 }
 
 /// The stub a scenario runs against when no target is given.
@@ -69,6 +79,10 @@ pub struct Suite {
     slow: Duration,
     /// One client for the whole run (keep-alive; certificates loaded once).
     client: reqwest::Client,
+    limiter: Option<Arc<run::Limiter>>,
+    time_budget: Duration,
+    deadline: std::sync::OnceLock<std::time::Instant>,
+    records: std::sync::Mutex<Vec<report::Record>>,
 }
 
 /// How one scenario ended.
@@ -179,9 +193,21 @@ impl Suite {
                 Identities::from_env(names)
             }
         };
+        // A shared environment gets only read-only scenarios unless mutations are allowed.
+        let shared_target = config
+            .target
+            .as_deref()
+            .is_some_and(|t| !run::is_loopback(t));
         // What a scenario needs and the target lacks makes it ignored, with the reason.
         for s in &mut scenarios {
             if s.ignored.is_some() {
+                continue;
+            }
+            if shared_target && s.tags.mutates && !config.allow_mutations {
+                s.ignored = Some(
+                    "mutates state on a target outside loopback: pass --allow-mutations to run it"
+                        .to_owned(),
+                );
                 continue;
             }
             if let Some(who) = s
@@ -227,6 +253,13 @@ impl Suite {
             slow: config.slow.unwrap_or(Duration::from_millis(1500)),
             client: Target::client(config.timeout.unwrap_or(Duration::from_secs(30)))
                 .map_err(Error::Usage)?,
+            limiter: config
+                .rate
+                .or(shared_target.then_some(10.0))
+                .map(|r| Arc::new(run::Limiter::new(r))),
+            time_budget: config.time_budget.unwrap_or(Duration::from_secs(30 * 60)),
+            deadline: std::sync::OnceLock::new(),
+            records: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -253,14 +286,17 @@ impl Suite {
             (None, Some(url)) => url.clone(),
             (None, None) => return Verdict::Broken("no target".to_owned()),
         };
-        let target = Target::with_client(&base, self.identities.clone(), self.client.clone());
+        let target = self.target(&base);
         self.run_on(&target, scenario).await.0
     }
 
     /// A target at `base_url` with this suite's identities (for callers that serve their own
     /// stub, such as the benchmark).
     pub fn target(&self, base_url: &str) -> Target {
-        Target::with_client(base_url, self.identities.clone(), self.client.clone())
+        let mut target =
+            Target::with_client(base_url, self.identities.clone(), self.client.clone());
+        target.limiter = self.limiter.clone();
+        target
     }
 
     /// A stub responder for this suite, fresh state (none when the suite has a target).
@@ -269,7 +305,11 @@ impl Suite {
     }
 
     /// Runs one scenario against `target`, checks on; the verdict and every exchange.
-    pub async fn run_on(&self, target: &Target, scenario: &Scenario) -> (Verdict, Vec<Exchange>) {
+    pub async fn run_on(
+        &self,
+        target: &Target,
+        scenario: &Scenario,
+    ) -> (Verdict, Vec<(String, Exchange)>) {
         static RUN: AtomicU64 = AtomicU64::new(1);
         let mut vars = self.vars.clone();
         let run_id = format!(
@@ -295,7 +335,7 @@ impl Suite {
                     step_run.index + 1,
                     step.operation
                 );
-                return (Verdict::Broken(broken), exchanges(&outcome));
+                return (Verdict::Broken(broken), exchanges_of(scenario, &outcome));
             };
             let Some(op) = self.api.operation(&step.operation) else {
                 continue;
@@ -338,7 +378,7 @@ impl Suite {
         } else {
             Verdict::Failed(failures)
         };
-        (verdict, exchanges(&outcome))
+        (verdict, exchanges_of(scenario, &outcome))
     }
 
     /// One trial per scenario: `{operationId}::{outcome}::{variant}`; a scenario that cannot
@@ -361,22 +401,146 @@ impl Suite {
                     if let Some(why) = &scenario.ignored {
                         return Err(why.as_str().into());
                     }
-                    match handle.block_on(suite.run_one(scenario)) {
+                    let deadline = *suite
+                        .deadline
+                        .get_or_init(|| std::time::Instant::now() + suite.time_budget);
+                    if std::time::Instant::now() > deadline {
+                        let why = format!(
+                            "not run: the run's time budget of {} s was spent",
+                            suite.time_budget.as_secs()
+                        );
+                        let verdict = Verdict::Broken(why.clone());
+                        suite.keep(suite.record(scenario, &verdict, &[], Duration::ZERO));
+                        return Err(why.into());
+                    }
+                    let start = std::time::Instant::now();
+                    let (verdict, exchanges) = handle.block_on(suite.run_scenario(scenario));
+                    let record = suite.record(scenario, &verdict, &exchanges, start.elapsed());
+                    let result = match &verdict {
                         Verdict::Passed => Ok(()),
-                        Verdict::Broken(why) => Err(why.into()),
-                        Verdict::Failed(failures) => {
-                            let text: Vec<String> = failures
-                                .iter()
-                                .map(|(f, e)| report::render_failure(f, e.as_ref()))
-                                .collect();
+                        Verdict::Broken(why) => Err(why.clone().into()),
+                        Verdict::Failed(_) => {
+                            let text: Vec<&str> =
+                                record.failures.iter().map(|(_, t)| t.as_str()).collect();
                             Err(text.join("\n").into())
                         }
-                    }
+                    };
+                    suite.keep(record);
+                    result
                 })
                 .with_ignored_flag(ignored)
                 .with_kind(kind)
             })
             .collect()
+    }
+
+    /// Runs one scenario on a fresh embedded stub or the target; the verdict and exchanges.
+    pub async fn run_scenario(&self, scenario: &Scenario) -> (Verdict, Vec<(String, Exchange)>) {
+        let server = match self.responder() {
+            Some(r) => Some(crate::stub::wiremock_adapter::serve_wiremock(r).await),
+            None => None,
+        };
+        let base = match (&server, &self.target_url) {
+            (Some(s), _) => s.uri(),
+            (None, Some(url)) => url.clone(),
+            (None, None) => return (Verdict::Broken("no target".to_owned()), Vec::new()),
+        };
+        let target = self.target(&base);
+        self.run_on(&target, scenario).await
+    }
+
+    /// What reports keep of one scenario.
+    pub fn record(
+        &self,
+        scenario: &Scenario,
+        verdict: &Verdict,
+        exchanges: &[(String, Exchange)],
+        elapsed: Duration,
+    ) -> report::Record {
+        let steps = exchanges
+            .iter()
+            .map(|(op, e)| {
+                let documented = self
+                    .api
+                    .operation(op)
+                    .is_some_and(|o| o.response_for(e.response.status).is_some());
+                report::StepRecord::new(op, e, documented)
+            })
+            .collect();
+        let (result, reason, failures) = match verdict {
+            Verdict::Passed => (report::record::Result::Passed, None, Vec::new()),
+            Verdict::Broken(why) => (
+                report::record::Result::Failed,
+                Some(why.clone()),
+                Vec::new(),
+            ),
+            Verdict::Failed(failures) => (
+                report::record::Result::Failed,
+                None,
+                failures
+                    .iter()
+                    .map(|(f, e)| (f.clone(), report::render_failure(f, e.as_ref())))
+                    .collect(),
+            ),
+        };
+        report::Record {
+            id: scenario.id.clone(),
+            operation: scenario.operation.clone(),
+            outcome: scenario.outcome.to_string(),
+            result,
+            reason,
+            failures,
+            steps,
+            elapsed_ms: elapsed.as_secs_f64() * 1e3,
+        }
+    }
+
+    fn keep(&self, record: report::Record) {
+        self.records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(record);
+    }
+
+    /// Every record kept so far, plus ignored scenarios that `args` would have listed.
+    pub fn records(&self, args: &libtest_mimic::Arguments) -> Vec<report::Record> {
+        let mut records = self
+            .records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let selected = |id: &str| {
+            let filtered = match &args.filter {
+                Some(f) if args.exact => id == f,
+                Some(f) => id.contains(f.as_str()),
+                None => true,
+            };
+            filtered && !args.skip.iter().any(|s| id.contains(s.as_str()))
+        };
+        for s in &self.scenarios {
+            if let Some(why) = &s.ignored {
+                if selected(&s.id) && !records.iter().any(|r| r.id == s.id) {
+                    records.push(report::Record {
+                        id: s.id.clone(),
+                        operation: s.operation.clone(),
+                        outcome: s.outcome.to_string(),
+                        result: report::record::Result::Ignored,
+                        reason: Some(why.clone()),
+                        failures: Vec::new(),
+                        steps: Vec::new(),
+                        elapsed_ms: 0.0,
+                    });
+                }
+            }
+        }
+        let order: BTreeMap<&str, usize> = self
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        records.sort_by_key(|r| order.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
+        records
     }
 
     /// Why each ignored scenario is ignored.
@@ -387,11 +551,47 @@ impl Suite {
     }
 }
 
-fn exchanges(run: &run::ScenarioRun) -> Vec<Exchange> {
+/// Every exchange of the scenario's own steps (not cleanup), with the operation it called.
+fn exchanges_of(scenario: &Scenario, run: &run::ScenarioRun) -> Vec<(String, Exchange)> {
     run.steps
         .iter()
-        .filter_map(|s| s.exchange.clone())
+        .filter(|s| !s.cleanup)
+        .filter_map(|s| {
+            let op = scenario.steps.get(s.index)?.operation.clone();
+            Some((op, s.exchange.clone()?))
+        })
         .collect()
+}
+
+/// Writes `--junit` and `--json` files, when asked for.
+fn write_reports(config: &Config, suite: &Suite, records: &[report::Record]) -> Result<(), String> {
+    let write = |path: &Path, text: String| {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("failed to create {}: {e}", dir.display()))?;
+        }
+        std::fs::write(path, text).map_err(|e| format!("failed to write {}: {e}", path.display()))
+    };
+    let count = |r: report::record::Result| records.iter().filter(|x| x.result == r).count();
+    if let Some(path) = &config.junit {
+        write(path, report::junit::render(&suite.api.title, records))?;
+    }
+    if let Some(path) = &config.json {
+        let doc = serde_json::json!({
+            "api": suite.api.title,
+            "spec_version": suite.api.spec_version.to_string(),
+            "target": config.target.clone().unwrap_or_else(|| "embedded".to_owned()),
+            "summary": {
+                "scenarios": records.len(),
+                "passed": count(report::record::Result::Passed),
+                "failed": count(report::record::Result::Failed),
+                "ignored": count(report::record::Result::Ignored),
+            },
+            "scenarios": records.iter().map(report::Record::to_json).collect::<Vec<_>>(),
+        });
+        write(path, serde_json::to_string_pretty(&doc).unwrap_or_default())?;
+    }
+    Ok(())
 }
 
 /// Reads the harness configuration from the environment: `CONTRACTOR_TARGET`,
@@ -407,6 +607,9 @@ pub fn config_from_env() -> Config {
         max_response_time: var("CONTRACTOR_MAX_RESPONSE_TIME_MS")
             .and_then(|v| v.parse().ok())
             .map(Duration::from_millis),
+        junit: var("CONTRACTOR_JUNIT").map(PathBuf::from),
+        json: var("CONTRACTOR_JSON").map(PathBuf::from),
+        allow_mutations: var("CONTRACTOR_ALLOW_MUTATIONS").is_some_and(|v| v == "1" || v == "true"),
         ..Config::default()
     }
 }
@@ -431,16 +634,27 @@ pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
             return e.exit_code();
         }
     };
+    if let (Some(url), false) = (&config.target, args.list) {
+        if let Err(e) = runtime.block_on(run::probe(url, Duration::from_secs(10))) {
+            eprintln!("error: the target {url} cannot be reached: {e}");
+            return crate::error::EXIT_SETUP;
+        }
+    }
+    let start = std::time::Instant::now();
     let trials = suite.trials(runtime.handle().clone());
     let conclusion = libtest_mimic::run(args, trials);
-    if conclusion.num_ignored > 0 && !args.list {
-        let ignored: Vec<(&str, &str)> = suite.ignored().collect();
-        if !ignored.is_empty() {
-            println!("ignored scenarios and why:");
-            for (id, why) in ignored {
-                println!("  {id}: {why}");
-            }
-        }
+    if args.list {
+        return crate::error::EXIT_OK;
+    }
+    let records = suite.records(args);
+    print!("{}", report::summary::coverage(&records));
+    println!(
+        "{}",
+        report::summary::one_line(&records, start.elapsed().as_secs_f64())
+    );
+    if let Err(e) = write_reports(config, &suite, &records) {
+        eprintln!("error: {e}");
+        return crate::error::EXIT_SETUP;
     }
     if conclusion.has_failed() {
         crate::error::EXIT_FAILED

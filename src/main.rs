@@ -48,8 +48,8 @@ enum Command {
         /// Run only the ignored scenarios (they fail with the reason they cannot run).
         #[arg(long)]
         ignored: bool,
-        /// Scenarios run at once.
-        #[arg(long, value_name = "N")]
+        /// Scenarios run at once (default: the number of cores).
+        #[arg(long, alias = "concurrency", value_name = "N")]
         test_threads: Option<usize>,
     },
     /// List the scenarios: id, outcome, and whether each can run.
@@ -110,6 +110,24 @@ struct SuiteArgs {
     /// Varies generated values.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Run scenarios that create, change or delete against a target outside loopback.
+    #[arg(long)]
+    allow_mutations: bool,
+    /// At most this many requests a second, e.g. `10/s` (default: 10/s outside loopback).
+    #[arg(long, value_name = "N/s")]
+    rate: Option<String>,
+    /// The per-request timeout, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    timeout: u64,
+    /// The whole run's time budget, in seconds; scenarios not started by then fail.
+    #[arg(long, value_name = "SECS", default_value_t = 1800)]
+    time_budget: u64,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write every scenario and step as JSON here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
 }
 
 impl SuiteArgs {
@@ -119,7 +137,27 @@ impl SuiteArgs {
             .iter()
             .map(|m| m.parse::<Mutant>().map_err(contractor::Error::Usage))
             .collect::<Result<Vec<_>, _>>()?;
+        let rate = match &self.rate {
+            None => None,
+            Some(text) => {
+                let number = text.trim().trim_end_matches("/s").trim();
+                match number.parse::<f64>() {
+                    Ok(r) if r > 0.0 => Some(r),
+                    _ => {
+                        return Err(contractor::Error::Usage(format!(
+                            "--rate takes requests per second such as `10/s`, not '{text}'"
+                        )))
+                    }
+                }
+            }
+        };
         Ok(contractor::harness::Config {
+            allow_mutations: self.allow_mutations,
+            rate,
+            timeout: Some(std::time::Duration::from_secs(self.timeout.max(1))),
+            time_budget: Some(std::time::Duration::from_secs(self.time_budget.max(1))),
+            junit: self.junit.clone(),
+            json: self.json.clone(),
             spec: self.spec.clone(),
             target: self.target.clone(),
             scenarios: self.scenarios.clone(),

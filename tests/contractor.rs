@@ -2268,3 +2268,285 @@ mod remote {
         assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 3);
     }
 }
+
+// ---- reports, gates and safety (issue 5) ------------------------------------------------------
+
+mod gates {
+    use super::*;
+
+    fn tmp(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("contractor-gates-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        dir
+    }
+
+    #[test]
+    fn junit_report_is_valid_xml_with_a_case_per_scenario_and_the_failure_text() {
+        let dir = tmp("junit");
+        let junit = dir.join("report.xml");
+        let (code, out, _) = contractor(&[
+            "run",
+            "--mutant",
+            "enum_out_of_range",
+            "--junit",
+            &junit.to_string_lossy(),
+        ]);
+        assert_eq!(code, 1, "{out}");
+        let text = std::fs::read_to_string(&junit).expect("junit written");
+        let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+        let suites: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("testsuite"))
+            .collect();
+        assert_eq!(suites.len(), 1);
+        let cases: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        assert_eq!(cases.len(), 30);
+        let failures: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .collect();
+        assert!(!failures.is_empty());
+        let body = failures[0].text().unwrap_or("");
+        assert!(
+            body.contains("response_schema_conformance") && body.contains("-->"),
+            "{body}"
+        );
+        assert!(!text.contains("fixture-token-"), "credentials are masked");
+        assert_eq!(
+            suites[0].attribute("failures"),
+            Some(failures.len().to_string().as_str())
+        );
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    #[test]
+    fn json_report_has_every_scenario_and_step() {
+        let dir = tmp("json");
+        let path = dir.join("report.json");
+        let (code, out, _) = contractor(&["run", "--json", &path.to_string_lossy()]);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("30 scenarios: 30 passed, 0 failed, 0 ignored"),
+            "{out}"
+        );
+        assert!(out.contains("coverage:"), "{out}");
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("json")).expect("parse");
+        let scenarios = doc["scenarios"].as_array().expect("scenarios");
+        assert_eq!(scenarios.len(), 30);
+        let step = &scenarios[0]["steps"][0];
+        assert!(
+            step["status"].is_u64() && step["elapsed_ms"].is_f64() && step["url"].is_string(),
+            "{step}"
+        );
+        assert!(
+            !doc.to_string().contains("fixture-token-"),
+            "credentials are masked"
+        );
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    #[test]
+    fn a_target_outside_loopback_gets_only_read_only_scenarios_unless_allowed() {
+        // `list` sends nothing: no traffic leaves this machine.
+        let (code, out, _) = contractor(&[
+            "list",
+            "--target",
+            "https://staging.example.com",
+            "--fixture",
+            "scenarios/google-classroom/fixture.yaml",
+        ]);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("mutates state on a target outside loopback: pass --allow-mutations"),
+            "{out}"
+        );
+        let (_, allowed, _) = contractor(&[
+            "list",
+            "--target",
+            "https://staging.example.com",
+            "--fixture",
+            "scenarios/google-classroom/fixture.yaml",
+            "--allow-mutations",
+        ]);
+        assert!(!allowed.contains("pass --allow-mutations"), "{allowed}");
+    }
+
+    #[test]
+    fn an_unreachable_target_is_a_setup_error() {
+        let port = {
+            let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+            l.local_addr().expect("addr").port()
+        };
+        let (code, _, err) = contractor(&["run", "--target", &format!("http://127.0.0.1:{port}")]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("cannot be reached"), "{err}");
+    }
+
+    #[test]
+    fn token_like_query_parameters_are_masked() {
+        assert_eq!(
+            contractor::report::mask_url("http://h/x?api_key=s3cret&page=2&access_token=t"),
+            "http://h/x?api_key=***&page=2&access_token=***"
+        );
+    }
+
+    #[test]
+    fn bad_rate_is_a_usage_error() {
+        let (code, _, err) = contractor(&["run", "--rate", "fast"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("--rate"), "{err}");
+    }
+}
+
+mod faults {
+    use super::*;
+    use contractor::run::{Identities, Target};
+    use std::time::{Duration, Instant};
+
+    /// A loopback server that misbehaves as `mode` says, once per connection, `n` times.
+    fn faulty(mode: &'static str, n: usize) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(n) {
+                let Ok(mut s) = stream else { continue };
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                match mode {
+                    "reset" => {
+                        let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"partial\":");
+                        let _ = s.shutdown(std::net::Shutdown::Both);
+                    }
+                    "endless" => {
+                        let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
+                        // A chunk every 50 ms, until the client gives up (bounded: 20 s at most).
+                        for _ in 0..400 {
+                            if s.write_all(b"1\r\n \r\n").is_err() {
+                                break;
+                            }
+                            std::thread::sleep(Duration::from_millis(50));
+                        }
+                    }
+                    "huge" => {
+                        let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 52428800\r\n\r\n");
+                        let chunk = vec![b' '; 64 * 1024];
+                        for _ in 0..800 {
+                            if s.write_all(&chunk).is_err() {
+                                break;
+                            }
+                        }
+                    }
+                    "bad-json" => {
+                        let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\nconnection: close\r\n\r\n{\"id\": 1,");
+                    }
+                    "short" => {
+                        let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{}");
+                    }
+                    _ => {}
+                }
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn get(url: &str) -> (Result<contractor::run::Exchange, String>, Duration) {
+        let api = load_api(Path::new("specs/google-classroom/invitations.yaml"));
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let target =
+            Target::new(url, Identities::default(), Duration::from_secs(2)).expect("target");
+        let step = contractor::scenario::Step {
+            operation: "classroom.invitations.get".to_owned(),
+            identity: None,
+            params: [("id".to_owned(), "1".to_owned())].into_iter().collect(),
+            headers: Default::default(),
+            body: None,
+            raw_body: None,
+            expect: Default::default(),
+            captures: Vec::new(),
+        };
+        let start = Instant::now();
+        let r = rt.block_on(contractor::run::send(
+            &target,
+            &api,
+            &step,
+            &Default::default(),
+        ));
+        (r, start.elapsed())
+    }
+
+    #[test]
+    fn connection_refused_is_a_clear_error() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let (r, _) = get(&format!("http://127.0.0.1:{port}"));
+        let e = r.expect_err("refused");
+        assert!(
+            e.contains("request failed") && e.to_lowercase().contains("refused"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_reset_mid_body_and_a_short_body_are_clear_errors() {
+        for mode in ["reset", "short"] {
+            let (r, _) = get(&faulty(mode, 1));
+            let e = r.expect_err(mode);
+            assert!(
+                e.contains("failed to read the response body"),
+                "{mode}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_response_that_never_ends_times_out() {
+        let (r, elapsed) = get(&faulty("endless", 1));
+        let e = r.expect_err("timeout");
+        assert!(
+            e.to_lowercase().contains("timed out") || e.contains("failed to read"),
+            "{e}"
+        );
+        // Bounded by the 2 s timeout, not by the server (a hang guard, not a speed goal).
+        assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
+    }
+
+    #[test]
+    fn a_50_mb_body_is_capped() {
+        let (r, _) = get(&faulty("huge", 1));
+        let e = r.expect_err("cap");
+        assert!(e.contains("larger than"), "{e}");
+    }
+
+    #[test]
+    fn invalid_json_with_a_json_content_type_fails_the_schema_check() {
+        let (r, _) = get(&faulty("bad-json", 1));
+        let exchange = r.expect("a response");
+        let api = load_api(Path::new("specs/google-classroom/invitations.yaml"));
+        let op = api.operation("classroom.invitations.get").expect("op");
+        let expect = contractor::check::Expectation::default();
+        let ctx = contractor::check::CheckCtx {
+            api: &api,
+            operation: op,
+            expect: &expect,
+            max_response_time: None,
+            after_delete: false,
+            after_create: false,
+        };
+        let enabled: Vec<_> = contractor::check::CHECKS.iter().collect();
+        let failures = contractor::check::evaluate(&ctx, &exchange, &enabled);
+        assert!(
+            failures
+                .iter()
+                .any(|f| f.check == "response_schema_conformance"),
+            "{failures:?}"
+        );
+    }
+}

@@ -40,7 +40,7 @@ fn quote(s: &str) -> String {
 /// A `curl` command that reproduces the request, secrets masked.
 pub fn curl(exchange: &Exchange) -> String {
     let r = &exchange.request;
-    let mut out = format!("curl -X {} {}", r.method, quote(&r.url));
+    let mut out = format!("curl -X {} {}", r.method, quote(&super::mask_url(&r.url)));
     for (k, v) in &r.headers {
         out.push_str(&format!(
             " -H {}",
@@ -62,7 +62,12 @@ pub fn render_failure(failure: &Failure, exchange: Option<&Exchange>) -> String 
     let _ = writeln!(out, "{}: {}", failure.check, failure.title);
     let _ = writeln!(out, "  --> {}", failure.location);
     if let Some(e) = exchange {
-        let _ = writeln!(out, "  {} {}", e.request.method, e.request.url);
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            e.request.method,
+            super::mask_url(&e.request.url)
+        );
     }
     let _ = writeln!(out, "  expected: {}", failure.expected);
     let _ = writeln!(out, "  actual:   {}", failure.actual);

@@ -50,6 +50,35 @@ impl Identities {
     }
 }
 
+/// Spaces requests out to at most a given rate, across every scenario of a run.
+#[derive(Debug)]
+pub struct Limiter {
+    interval: Duration,
+    next: tokio::sync::Mutex<Instant>,
+}
+
+impl Limiter {
+    /// At most `per_second` requests a second.
+    pub fn new(per_second: f64) -> Limiter {
+        Limiter {
+            interval: Duration::from_secs_f64(1.0 / per_second.max(0.001)),
+            next: tokio::sync::Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Waits for the next free slot.
+    pub async fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().await;
+            let now = Instant::now();
+            let slot = (*next).max(now);
+            *next = slot + self.interval;
+            slot
+        };
+        tokio::time::sleep_until(tokio::time::Instant::from_std(slot)).await;
+    }
+}
+
 /// Where and how requests go.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -61,8 +90,10 @@ pub struct Target {
     pub identities: Identities,
     /// Retries on 429 and 503.
     pub retries: u32,
-    /// Largest body read; the rest is dropped and the exchange marked.
+    /// Largest body read; a larger one fails the step.
     pub max_body: usize,
+    /// The run's rate limit, when it has one.
+    pub limiter: Option<std::sync::Arc<Limiter>>,
 }
 
 impl Target {
@@ -74,6 +105,7 @@ impl Target {
             identities,
             retries: 2,
             max_body: 10 * 1024 * 1024,
+            limiter: None,
         }
     }
 
@@ -110,6 +142,7 @@ impl Target {
             identities,
             retries: 2,
             max_body: 10 * 1024 * 1024,
+            limiter: None,
         })
     }
 }
@@ -345,6 +378,9 @@ pub async fn send(
     let request = build(target, api, step, vars)?;
     let mut attempt = 0;
     loop {
+        if let Some(limiter) = &target.limiter {
+            limiter.wait().await;
+        }
         let start = Instant::now();
         let method =
             reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
@@ -416,6 +452,53 @@ pub async fn send(
             elapsed: start.elapsed(),
         });
     }
+}
+
+/// Whether the target's host and port accept a TCP connection, within `timeout`: a target
+/// that cannot be reached is a setup error, not a thousand failed checks.
+pub async fn probe(base_url: &str, timeout: Duration) -> Result<(), String> {
+    let url =
+        reqwest::Url::parse(base_url).map_err(|e| format!("'{base_url}' is not a URL: {e}"))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| format!("'{base_url}' has no host"))?
+        .to_owned();
+    let port = url
+        .port_or_known_default()
+        .ok_or_else(|| format!("'{base_url}' has no port"))?;
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    match tokio::time::timeout(
+        timeout,
+        tokio::net::TcpStream::connect((host.as_str(), port)),
+    )
+    .await
+    {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("cannot reach {host}:{port}: {e}")),
+        Err(_) => Err(format!(
+            "cannot reach {host}:{port}: no answer within {} s",
+            timeout.as_secs()
+        )),
+    }
+}
+
+/// Whether `base_url` points at this machine (loopback), where mutating scenarios are safe.
+pub fn is_loopback(base_url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(base_url) else {
+        return false;
+    };
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn describe(e: &reqwest::Error) -> String {

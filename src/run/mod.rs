@@ -6,4 +6,7 @@ mod exchange;
 mod execute;
 
 pub use exchange::{Exchange, ReceivedResponse, SentRequest};
-pub use execute::{build, execute, interpolate, send, Identities, ScenarioRun, StepRun, Target};
+pub use execute::{
+    build, execute, interpolate, is_loopback, probe, send, Identities, Limiter, ScenarioRun,
+    StepRun, Target,
+};
