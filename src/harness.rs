@@ -17,8 +17,57 @@ use crate::spec::Api;
 use crate::stub::classroom::Fixture;
 use crate::stub::{Emulator, Mutant, Responder, SpecStub};
 
+/// How many times the run was interrupted (SIGINT / Ctrl-C).
+static INTERRUPTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Scenarios between their first step and the end of their cleanup.
+static IN_FLIGHT: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst) > 0
+}
+
+fn in_flight() -> std::sync::MutexGuard<'static, std::collections::BTreeSet<String>> {
+    IN_FLIGHT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// On the first Ctrl-C, scenarios stop after their current step and run their cleanup; no new
+/// scenario starts. On the second, the process exits at once and says what was left behind.
+fn watch_interrupts(runtime: &tokio::runtime::Runtime) {
+    runtime.spawn(async {
+        loop {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+            if INTERRUPTED.fetch_add(1, Ordering::SeqCst) == 0 {
+                eprintln!("interrupted: finishing cleanup (press Ctrl-C again to stop at once)");
+                continue;
+            }
+            let left: Vec<String> = in_flight().iter().cloned().collect();
+            if left.is_empty() {
+                eprintln!("stopped at once; no scenario was between its steps and its cleanup");
+            } else {
+                eprintln!("stopped at once; these scenarios did not finish their cleanup and may have left resources behind:");
+                for id in left {
+                    eprintln!("  {id}");
+                }
+            }
+            std::process::exit(EXIT_INTERRUPTED);
+        }
+    });
+}
+
+/// Exit code of a run stopped by Ctrl-C.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
 /// The shipped Classroom spec, found from the working directory or the crate's own folder.
 pub const CLASSROOM_SPEC: &str = "specs/google-classroom/invitations.yaml";
+/// Where every run leaves its results (the `--json` report), for `contractor replay`.
+pub const LAST_RUN: &str = "target/contractor/last-run.json";
+
 /// The shipped Classroom scenarios.
 pub const CLASSROOM_SCENARIOS: &str = "scenarios/google-classroom";
 
@@ -318,12 +367,16 @@ impl Suite {
             RUN.fetch_add(1, Ordering::Relaxed)
         );
         vars.insert("run.id".to_owned(), run_id);
+        in_flight().insert(scenario.id.clone());
         let outcome = run::execute(target, &self.api, scenario, &vars, |step, exchange| {
-            step.expect
-                .status
-                .is_some_and(|s| s != exchange.response.status)
+            interrupted()
+                || step
+                    .expect
+                    .status
+                    .is_some_and(|s| s != exchange.response.status)
         })
         .await;
+        in_flight().remove(&scenario.id);
         let mut failures: Vec<(Failure, Option<Exchange>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for step_run in outcome.steps.iter().filter(|s| !s.cleanup) {
@@ -400,6 +453,9 @@ impl Suite {
                     let scenario = &suite.scenarios[i];
                     if let Some(why) = &scenario.ignored {
                         return Err(why.as_str().into());
+                    }
+                    if interrupted() {
+                        return Err("interrupted: not run".into());
                     }
                     let deadline = *suite
                         .deadline
@@ -563,6 +619,91 @@ fn exchanges_of(scenario: &Scenario, run: &run::ScenarioRun) -> Vec<(String, Exc
         .collect()
 }
 
+/// Re-runs the scenarios that failed in a recorded run (a `--json` report or the last-run
+/// file) and says for each whether it is fixed or still failing: 0 when all are fixed.
+pub fn replay(report: &Path, config: &Config) -> i32 {
+    let text = match std::fs::read_to_string(report) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: failed to read {}: {e}", report.display());
+            return crate::error::EXIT_SETUP;
+        }
+    };
+    let doc: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: failed to parse {}: {e}", report.display());
+            return crate::error::EXIT_SETUP;
+        }
+    };
+    let failed: Vec<String> = doc["scenarios"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["result"] == "failed")
+        .filter_map(|s| s["id"].as_str().map(str::to_owned))
+        .collect();
+    if failed.is_empty() {
+        println!("{}: no failures to replay", report.display());
+        return crate::error::EXIT_OK;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: failed to start the async runtime: {e}");
+            return crate::error::EXIT_SETUP;
+        }
+    };
+    let suite = match Suite::load(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return e.exit_code();
+        }
+    };
+    if let Some(url) = &config.target {
+        if let Err(e) = runtime.block_on(run::probe(url, Duration::from_secs(10))) {
+            eprintln!("error: the target {url} cannot be reached: {e}");
+            return crate::error::EXIT_SETUP;
+        }
+    }
+    let mut still = 0;
+    for id in &failed {
+        let Some(scenario) = suite.scenarios.iter().find(|s| &s.id == id) else {
+            println!("{id}: unknown in this suite (renamed or removed)");
+            still += 1;
+            continue;
+        };
+        match runtime.block_on(suite.run_scenario(scenario)).0 {
+            Verdict::Passed => println!("{id}: fixed"),
+            Verdict::Broken(why) => {
+                still += 1;
+                println!("{id}: still failing: {why}");
+            }
+            Verdict::Failed(failures) => {
+                still += 1;
+                println!("{id}: still failing");
+                for (f, e) in &failures {
+                    print!("{}", report::render_failure(f, e.as_ref()));
+                }
+            }
+        }
+    }
+    println!(
+        "{} replayed: {} fixed, {still} still failing",
+        failed.len(),
+        failed.len() - still
+    );
+    if still == 0 {
+        crate::error::EXIT_OK
+    } else {
+        crate::error::EXIT_FAILED
+    }
+}
+
 /// Writes `--junit` and `--json` files, when asked for.
 fn write_reports(config: &Config, suite: &Suite, records: &[report::Record]) -> Result<(), String> {
     let write = |path: &Path, text: String| {
@@ -640,6 +781,7 @@ pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
             return crate::error::EXIT_SETUP;
         }
     }
+    watch_interrupts(&runtime);
     let start = std::time::Instant::now();
     let trials = suite.trials(runtime.handle().clone());
     let conclusion = libtest_mimic::run(args, trials);
@@ -656,7 +798,19 @@ pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
         eprintln!("error: {e}");
         return crate::error::EXIT_SETUP;
     }
-    if conclusion.has_failed() {
+    // The last run's results, for `contractor replay`; a read-only folder is not an error.
+    let last = Config {
+        json: Some(PathBuf::from(LAST_RUN)),
+        junit: None,
+        ..config.clone()
+    };
+    if let Err(e) = write_reports(&last, &suite, &records) {
+        eprintln!("note: {e}");
+    }
+    if interrupted() {
+        eprintln!("interrupted: cleanup finished");
+        EXIT_INTERRUPTED
+    } else if conclusion.has_failed() {
         crate::error::EXIT_FAILED
     } else {
         crate::error::EXIT_OK

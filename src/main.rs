@@ -52,6 +52,13 @@ enum Command {
         #[arg(long, alias = "concurrency", value_name = "N")]
         test_threads: Option<usize>,
     },
+    /// Re-run the scenarios that failed in a recorded run and say which are fixed.
+    Replay {
+        /// A `--json` report (default: the last run's, target/contractor/last-run.json).
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        suite: SuiteArgs,
+    },
     /// List the scenarios: id, outcome, and whether each can run.
     List {
         #[command(flatten)]
@@ -212,6 +219,16 @@ fn main() -> ExitCode {
                     ..Default::default()
                 };
                 contractor::harness::run(&config, &args)
+            }
+        },
+        Command::Replay { file, suite } => match suite.config() {
+            Err(e) => {
+                eprintln!("error: {e}");
+                e.exit_code()
+            }
+            Ok(config) => {
+                let file = file.unwrap_or_else(|| PathBuf::from(contractor::harness::LAST_RUN));
+                contractor::harness::replay(&file, &config)
             }
         },
         Command::List { suite } => match suite

@@ -2550,3 +2550,144 @@ mod faults {
         );
     }
 }
+
+mod interrupts {
+    use super::*;
+    use std::io::BufRead;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    /// Starts `contractor stub` and returns it with its URL.
+    fn stub() -> (std::process::Child, String) {
+        let mut stub = Command::new(env!("CARGO_BIN_EXE_contractor"))
+            .args(["stub", "--port", "0"])
+            .current_dir(manifest_dir())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn stub");
+        let out = stub.stdout.take().expect("stdout");
+        let url = std::io::BufReader::new(out)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("listening on ").map(str::to_owned))
+            .expect("url");
+        (stub, url)
+    }
+
+    fn signal(child: &std::process::Child, sig: &str) {
+        let status = Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Waits for `child` to exit, at most `limit`; kills it (by its PID) if it does not.
+    fn wait(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(status) = child.try_wait().expect("try_wait") {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        None
+    }
+
+    #[test]
+    fn sigint_mid_run_finishes_cleanup_and_leaves_no_invitation_behind() {
+        contractor::install_crypto_provider();
+        let (mut stub, url) = stub();
+        let fixture = contractor::stub::classroom::Fixture::shipped();
+        let mut run = Command::new(env!("CARGO_BIN_EXE_contractor"));
+        run.args([
+            "run",
+            "--target",
+            &url,
+            "--fixture",
+            "scenarios/google-classroom/fixture.yaml",
+            "--rate",
+            "5/s",
+            "--test-threads",
+            "2",
+        ])
+        .current_dir(manifest_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+        for (name, user) in &fixture.users {
+            run.env(
+                format!("CONTRACTOR_IDENTITY_{}", name.to_ascii_uppercase()),
+                format!("Bearer {}", user.token),
+            );
+        }
+        run.env(
+            "CONTRACTOR_IDENTITY_DEFAULT",
+            format!("Bearer {}", fixture.users["teacher"].token),
+        );
+        let mut child = run.spawn().expect("run");
+        // Mid-run: at 5 requests a second the suite takes about 10 s.
+        std::thread::sleep(Duration::from_millis(2500));
+        signal(&child, "-INT");
+        let code = wait(&mut child, Duration::from_secs(60));
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        assert_eq!(code, Some(130), "{err}");
+        assert!(
+            err.contains("interrupted: finishing cleanup") && err.contains("cleanup finished"),
+            "{err}"
+        );
+        // No invitation is left in any fixture course.
+        let client = reqwest::blocking::Client::new();
+        for course in fixture.courses.values() {
+            let text = client
+                .get(format!("{url}/v1/invitations?courseId={}", course.id))
+                .bearer_auth(&fixture.users["admin"].token)
+                .send()
+                .expect("list")
+                .text()
+                .expect("body");
+            let body: Value = serde_json::from_str(&text).expect("json");
+            assert!(
+                body.get("invitations").is_none(),
+                "left behind in {}: {body}",
+                course.id
+            );
+        }
+        signal(&stub, "-TERM");
+        let _ = wait(&mut stub, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn replay_says_which_recorded_failures_are_fixed() {
+        let dir = std::env::temp_dir().join(format!("contractor-replay-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let report = dir.join("run.json");
+        let (code, _, _) = contractor(&[
+            "run",
+            "--mutant",
+            "missing_reason_prefix",
+            "--json",
+            &report.to_string_lossy(),
+        ]);
+        assert_eq!(code, 1);
+        let (code, out, _) = contractor(&[
+            "replay",
+            &report.to_string_lossy(),
+            "--mutant",
+            "missing_reason_prefix",
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("still failing"), "{out}");
+        let (code, out, _) = contractor(&["replay", &report.to_string_lossy()]);
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains(": fixed") && out.contains("0 still failing"),
+            "{out}"
+        );
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+}
