@@ -789,10 +789,14 @@ pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
         return crate::error::EXIT_OK;
     }
     let records = suite.records(args);
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        print!("{}", report::github::annotations(&records));
+    }
     print!("{}", report::summary::coverage(&records));
+    let line = report::summary::one_line(&records, start.elapsed().as_secs_f64());
     println!(
         "{}",
-        report::summary::one_line(&records, start.elapsed().as_secs_f64())
+        report::summary::paint(&line, !conclusion.has_failed())
     );
     if let Err(e) = write_reports(config, &suite, &records) {
         eprintln!("error: {e}");

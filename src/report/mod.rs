@@ -3,6 +3,7 @@
 //! with secrets masked), the coverage table, and the one-line summary. May import `check`,
 //! `run`, `scenario` and `spec`.
 
+pub mod github;
 pub mod junit;
 pub mod record;
 pub mod summary;

@@ -77,3 +77,15 @@ pub fn one_line(records: &[Record], seconds: f64) -> String {
         count(Result::Ignored)
     )
 }
+
+/// Colour for a terminal: green when everything passed, red otherwise. Plain when stdout is
+/// not a terminal or `NO_COLOR` is set.
+pub fn paint(line: &str, ok: bool) -> String {
+    use std::io::IsTerminal;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if no_color || !std::io::stdout().is_terminal() {
+        return line.to_owned();
+    }
+    let code = if ok { "32" } else { "31" };
+    format!("\x1b[{code}m{line}\x1b[0m")
+}

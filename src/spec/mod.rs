@@ -6,6 +6,7 @@
 //! was. May import `error` only.
 
 mod codes;
+mod lines;
 mod listing;
 mod load;
 mod model;
@@ -17,6 +18,7 @@ mod schema;
 mod source;
 mod swagger;
 
+pub use lines::line_of;
 pub use load::{load, LoadOptions};
 pub use model::{
     Api, ErrorCode, ErrorSource, HeaderSpec, InputKind, Loaded, MediaType, Method, Operation,

@@ -1,0 +1,43 @@
+//! GitHub Actions annotations: each failure as `::error file=...,line=...::`, pointing at the
+//! clause of the spec it breaks, so the pull request shows it beside the spec's line.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::report::record::Record;
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The annotation lines for every failure of `records`.
+pub fn annotations(records: &[Record]) -> String {
+    let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
+    let mut out = String::new();
+    for record in records {
+        for (failure, text) in &record.failures {
+            let file = failure.location.file.clone();
+            let source = texts
+                .entry(file.clone())
+                .or_insert_with(|| std::fs::read_to_string(&file).ok());
+            let line = source
+                .as_deref()
+                .and_then(|t| crate::spec::line_of(t, &failure.location.pointer))
+                .unwrap_or(1);
+            let title = format!("{}: {}", failure.check, failure.title);
+            out.push_str(&format!(
+                "::error file={},line={line},title={}::{}\n",
+                escape_property(&file.to_string_lossy()),
+                escape_property(&title),
+                escape_data(&format!("{}\n{text}", record.id))
+            ));
+        }
+    }
+    out
+}
