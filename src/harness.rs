@@ -104,6 +104,22 @@ pub struct Config {
     pub junit: Option<PathBuf>,
     /// Write every scenario and step as JSON here.
     pub json: Option<PathBuf>,
+    /// Identity name -> the environment variable holding it (default `CONTRACTOR_IDENTITY_<NAME>`).
+    pub identity_vars: BTreeMap<String, String>,
+    /// Fixture values given directly (`${fixtures.NAME}`), over those of the fixture file.
+    pub fixture_values: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// The environment variable that holds identity `name`.
+    pub fn identity_var(&self, name: &str) -> String {
+        self.identity_vars.get(name).cloned().unwrap_or_else(|| {
+            format!(
+                "CONTRACTOR_IDENTITY_{}",
+                name.to_ascii_uppercase().replace('-', "_")
+            )
+        })
+    }
 }
 
 /// The stub a scenario runs against when no target is given.
@@ -212,6 +228,9 @@ impl Suite {
                 vars.insert(format!("fixtures.{k}"), v);
             }
         }
+        for (k, v) in &config.fixture_values {
+            vars.insert(format!("fixtures.{k}"), v.clone());
+        }
         let embedded = match (&config.target, classroom) {
             (Some(_), _) => None,
             (None, true) => Some(Embedded::Emulator(
@@ -219,29 +238,35 @@ impl Suite {
             )),
             (None, false) => Some(Embedded::SpecStub),
         };
-        let identities = match &embedded {
-            Some(Embedded::Emulator(f)) => {
-                let mut ids: Vec<(String, String)> = f
-                    .users
-                    .iter()
-                    .map(|(k, u)| (k.clone(), format!("Bearer {}", u.token)))
-                    .collect();
-                if let Some(teacher) = f.users.get("teacher") {
-                    ids.push(("default".to_owned(), format!("Bearer {}", teacher.token)));
+        let identities =
+            match &embedded {
+                Some(Embedded::Emulator(f)) => {
+                    let mut ids: Vec<(String, String)> = f
+                        .users
+                        .iter()
+                        .map(|(k, u)| (k.clone(), format!("Bearer {}", u.token)))
+                        .collect();
+                    if let Some(teacher) = f.users.get("teacher") {
+                        ids.push(("default".to_owned(), format!("Bearer {}", teacher.token)));
+                    }
+                    Identities::new(ids)
                 }
-                Identities::new(ids)
-            }
-            Some(Embedded::SpecStub) => {
-                Identities::new([("default".to_owned(), "Bearer contractor".to_owned())])
-            }
-            None => {
-                let names = scenarios
-                    .iter()
-                    .flat_map(|s| s.tags.identities.clone())
-                    .chain(["default".to_owned()]);
-                Identities::from_env(names)
-            }
-        };
+                Some(Embedded::SpecStub) => {
+                    Identities::new([("default".to_owned(), "Bearer contractor".to_owned())])
+                }
+                None => {
+                    let mut names: Vec<String> = scenarios
+                        .iter()
+                        .flat_map(|s| s.tags.identities.clone())
+                        .chain(["default".to_owned()])
+                        .collect();
+                    names.sort();
+                    names.dedup();
+                    Identities::new(names.into_iter().filter_map(|n| {
+                        std::env::var(config.identity_var(&n)).ok().map(|v| (n, v))
+                    }))
+                }
+            };
         // A shared environment gets only read-only scenarios unless mutations are allowed.
         let shared_target = config
             .target
@@ -266,8 +291,8 @@ impl Suite {
                 .find(|i| identities.get(i).is_none())
             {
                 s.ignored = Some(format!(
-                    "needs identity '{who}': set CONTRACTOR_IDENTITY_{}",
-                    who.to_ascii_uppercase()
+                    "needs identity '{who}': set {}",
+                    config.identity_var(who)
                 ));
             } else if let Some(f) = s
                 .tags

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod check;
+pub mod config;
 pub mod error;
 pub mod harness;
 pub mod lint;

@@ -123,12 +123,15 @@ struct SuiteArgs {
     /// At most this many requests a second, e.g. `10/s` (default: 10/s outside loopback).
     #[arg(long, value_name = "N/s")]
     rate: Option<String>,
-    /// The per-request timeout, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
-    timeout: u64,
-    /// The whole run's time budget, in seconds; scenarios not started by then fail.
-    #[arg(long, value_name = "SECS", default_value_t = 1800)]
-    time_budget: u64,
+    /// The per-request timeout, in seconds (default 30).
+    #[arg(long, value_name = "SECS")]
+    timeout: Option<u64>,
+    /// The whole run's time budget, in seconds (default 1800); scenarios not started by then fail.
+    #[arg(long, value_name = "SECS")]
+    time_budget: Option<u64>,
+    /// Settings file (default: contractor.toml in the working directory, when there is one).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
@@ -138,7 +141,36 @@ struct SuiteArgs {
 }
 
 impl SuiteArgs {
+    /// The suite's configuration: `contractor.toml` (or `--config`), overridden by flags.
     fn config(&self) -> Result<contractor::harness::Config, contractor::Error> {
+        let file = contractor::config::FileConfig::find(self.config.as_deref())?;
+        let mut config = self.flags_config()?;
+        config.spec = config.spec.or(file.spec);
+        config.target = config.target.or(file.target);
+        config.scenarios = config.scenarios.or(file.scenarios);
+        config.fixture = config.fixture.or(file.fixture);
+        config.rate = config.rate.or(file.rate);
+        config.max_response_time = config
+            .max_response_time
+            .or(file.max_response_time.map(std::time::Duration::from_millis));
+        config.allow_mutations |= file.allow_mutations.unwrap_or(false);
+        config.checks_off.extend(file.checks_off);
+        config.identity_vars = file.identities;
+        config.fixture_values = file.fixtures;
+        let secs = |flag: Option<u64>, file: Option<u64>, default: u64| {
+            std::time::Duration::from_secs(flag.or(file).unwrap_or(default).max(1))
+        };
+        config.timeout = Some(secs(self.timeout, file.timeout, 30));
+        config.time_budget = Some(secs(self.time_budget, file.time_budget, 1800));
+        Ok(config)
+    }
+
+    /// Scenarios at once: the flag, else the settings file's `concurrency`.
+    fn concurrency(&self, flag: Option<usize>) -> Result<Option<usize>, contractor::Error> {
+        Ok(flag.or(contractor::config::FileConfig::find(self.config.as_deref())?.concurrency))
+    }
+
+    fn flags_config(&self) -> Result<contractor::harness::Config, contractor::Error> {
         let mutants = self
             .mutants
             .iter()
@@ -161,8 +193,6 @@ impl SuiteArgs {
         Ok(contractor::harness::Config {
             allow_mutations: self.allow_mutations,
             rate,
-            timeout: Some(std::time::Duration::from_secs(self.timeout.max(1))),
-            time_budget: Some(std::time::Duration::from_secs(self.time_budget.max(1))),
             junit: self.junit.clone(),
             json: self.json.clone(),
             spec: self.spec.clone(),
@@ -204,12 +234,15 @@ fn main() -> ExitCode {
             skip,
             ignored,
             test_threads,
-        } => match suite.config() {
+        } => match suite
+            .config()
+            .and_then(|c| suite.concurrency(test_threads).map(|t| (c, t)))
+        {
             Err(e) => {
                 eprintln!("error: {e}");
                 e.exit_code()
             }
-            Ok(config) => {
+            Ok((config, test_threads)) => {
                 let args = libtest_mimic::Arguments {
                     filter,
                     exact,

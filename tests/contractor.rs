@@ -2778,3 +2778,70 @@ mod report_text {
         assert!(at.trim_start().starts_with("schema:"), "line {n} is `{at}`");
     }
 }
+
+mod settings_file {
+    use super::*;
+    use std::io::BufRead;
+    use std::process::Stdio;
+
+    #[test]
+    fn contractor_toml_names_target_fixture_and_identity_variables() {
+        let mut stub = Command::new(env!("CARGO_BIN_EXE_contractor"))
+            .args(["stub", "--port", "0"])
+            .current_dir(manifest_dir())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn stub");
+        let out = stub.stdout.take().expect("stdout");
+        let url = std::io::BufReader::new(out)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("listening on ").map(str::to_owned))
+            .expect("url");
+        let fixture = contractor::stub::classroom::Fixture::shipped();
+        let dir = std::env::temp_dir().join(format!("contractor-toml-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let mut toml = format!(
+            "target = \"{url}\"\nspec = \"{}\"\nfixture = \"{}\"\nconcurrency = 1\ntimeout = 10\n[identities]\n",
+            manifest_dir().join("specs/google-classroom/invitations.yaml").display(),
+            manifest_dir().join("scenarios/google-classroom/fixture.yaml").display(),
+        );
+        for name in fixture.users.keys().map(String::as_str).chain(["default"]) {
+            toml.push_str(&format!(
+                "{name} = \"STAGING_{}\"\n",
+                name.to_ascii_uppercase()
+            ));
+        }
+        std::fs::write(dir.join("contractor.toml"), toml).expect("write");
+        // Without the variables, `list` says which to set.
+        let listed = Command::new(env!("CARGO_BIN_EXE_contractor"))
+            .args(["list"])
+            .current_dir(&dir)
+            .output()
+            .expect("list");
+        let text = String::from_utf8_lossy(&listed.stdout);
+        assert!(text.contains("set STAGING_TEACHER"), "{text}");
+        // With them, the whole suite runs from the settings file alone.
+        let mut run = Command::new(env!("CARGO_BIN_EXE_contractor"));
+        run.arg("run").current_dir(&dir);
+        for (name, user) in &fixture.users {
+            run.env(
+                format!("STAGING_{}", name.to_ascii_uppercase()),
+                format!("Bearer {}", user.token),
+            );
+        }
+        run.env(
+            "STAGING_DEFAULT",
+            format!("Bearer {}", fixture.users["teacher"].token),
+        );
+        let result = run.output().expect("run");
+        let text = String::from_utf8_lossy(&result.stdout);
+        let _ = Command::new("kill")
+            .args(["-TERM", &stub.id().to_string()])
+            .status();
+        let _ = stub.wait();
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+        assert_eq!(result.status.code(), Some(0), "{text}");
+        assert!(text.contains("30 passed; 0 failed; 0 ignored"), "{text}");
+    }
+}
