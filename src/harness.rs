@@ -475,44 +475,49 @@ impl Suite {
                     "read-only"
                 };
                 libtest_mimic::Trial::test(s.id.clone(), move || {
-                    let scenario = &suite.scenarios[i];
-                    if let Some(why) = &scenario.ignored {
-                        return Err(why.as_str().into());
-                    }
-                    if interrupted() {
-                        return Err("interrupted: not run".into());
-                    }
-                    let deadline = *suite
-                        .deadline
-                        .get_or_init(|| std::time::Instant::now() + suite.time_budget);
-                    if std::time::Instant::now() > deadline {
-                        let why = format!(
-                            "not run: the run's time budget of {} s was spent",
-                            suite.time_budget.as_secs()
-                        );
-                        let verdict = Verdict::Broken(why.clone());
-                        suite.keep(suite.record(scenario, &verdict, &[], Duration::ZERO));
-                        return Err(why.into());
-                    }
-                    let start = std::time::Instant::now();
-                    let (verdict, exchanges) = handle.block_on(suite.run_scenario(scenario));
-                    let record = suite.record(scenario, &verdict, &exchanges, start.elapsed());
-                    let result = match &verdict {
-                        Verdict::Passed => Ok(()),
-                        Verdict::Broken(why) => Err(why.clone().into()),
-                        Verdict::Failed(_) => {
-                            let text: Vec<&str> =
-                                record.failures.iter().map(|(_, t)| t.as_str()).collect();
-                            Err(text.join("\n").into())
-                        }
-                    };
-                    suite.keep(record);
-                    result
+                    suite.execute_trial(i, &handle).map_err(Into::into)
                 })
                 .with_ignored_flag(ignored)
                 .with_kind(kind)
             })
             .collect()
+    }
+
+    /// Runs scenario `i` as one trial: not at all when it is ignored, interrupted or past the
+    /// time budget; keeps its record; the failure text when it did not pass.
+    pub fn execute_trial(&self, i: usize, handle: &tokio::runtime::Handle) -> Result<(), String> {
+        let scenario = &self.scenarios[i];
+        if let Some(why) = &scenario.ignored {
+            return Err(why.clone());
+        }
+        if interrupted() {
+            return Err("interrupted: not run".to_owned());
+        }
+        let deadline = *self
+            .deadline
+            .get_or_init(|| std::time::Instant::now() + self.time_budget);
+        if std::time::Instant::now() > deadline {
+            let why = format!(
+                "not run: the run's time budget of {} s was spent",
+                self.time_budget.as_secs()
+            );
+            let verdict = Verdict::Broken(why.clone());
+            self.keep(self.record(scenario, &verdict, &[], Duration::ZERO));
+            return Err(why);
+        }
+        let start = std::time::Instant::now();
+        let (verdict, exchanges) = handle.block_on(self.run_scenario(scenario));
+        let record = self.record(scenario, &verdict, &exchanges, start.elapsed());
+        let result = match &verdict {
+            Verdict::Passed => Ok(()),
+            Verdict::Broken(why) => Err(why.clone()),
+            Verdict::Failed(_) => {
+                let text: Vec<&str> = record.failures.iter().map(|(_, t)| t.as_str()).collect();
+                Err(text.join("\n"))
+            }
+        };
+        self.keep(record);
+        result
     }
 
     /// Runs one scenario on a fresh embedded stub or the target; the verdict and exchanges.
@@ -729,6 +734,69 @@ pub fn replay(report: &Path, config: &Config) -> i32 {
     }
 }
 
+/// On a terminal: a progress bar instead of a line per trial, failures printed above it as
+/// they come, the same filters as libtest (`--filter`, `--exact`, `--skip`, `--ignored`) and
+/// `--test-threads` workers. True when a scenario failed.
+fn run_with_progress(
+    suite: &Arc<Suite>,
+    handle: &tokio::runtime::Handle,
+    args: &libtest_mimic::Arguments,
+) -> bool {
+    let selected: Vec<usize> = suite
+        .scenarios
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            let by_name = match &args.filter {
+                Some(f) if args.exact => &s.id == f,
+                Some(f) => s.id.contains(f.as_str()),
+                None => true,
+            };
+            let skipped = args.skip.iter().any(|k| s.id.contains(k.as_str()));
+            let wanted = if args.include_ignored {
+                true
+            } else if args.ignored {
+                s.ignored.is_some()
+            } else {
+                s.ignored.is_none()
+            };
+            by_name && !skipped && wanted
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(selected.len() as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:32} {pos}/{len} scenarios  {wide_msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let workers = args
+        .test_threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .clamp(1, 64);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let k = next.fetch_add(1, Ordering::SeqCst);
+                let Some(&i) = selected.get(k) else { break };
+                let id = &suite.scenarios[i].id;
+                bar.set_message(id.clone());
+                if let Err(text) = suite.execute_trial(i, handle) {
+                    failed.store(true, Ordering::SeqCst);
+                    bar.println(format!("FAILED {id}\n{text}"));
+                }
+                bar.inc(1);
+            });
+        }
+    });
+    bar.finish_and_clear();
+    failed.load(Ordering::SeqCst)
+}
+
 /// Writes `--junit` and `--json` files, when asked for.
 fn write_reports(config: &Config, suite: &Suite, records: &[report::Record]) -> Result<(), String> {
     let write = |path: &Path, text: String| {
@@ -808,21 +876,29 @@ pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
     }
     watch_interrupts(&runtime);
     let start = std::time::Instant::now();
-    let trials = suite.trials(runtime.handle().clone());
-    let conclusion = libtest_mimic::run(args, trials);
-    if args.list {
-        return crate::error::EXIT_OK;
-    }
+    use std::io::IsTerminal;
+    let interactive = !args.list
+        && args.format.is_none()
+        && !args.quiet
+        && std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal();
+    let failed = if interactive {
+        run_with_progress(&suite, runtime.handle(), args)
+    } else {
+        let trials = suite.trials(runtime.handle().clone());
+        let conclusion = libtest_mimic::run(args, trials);
+        if args.list {
+            return crate::error::EXIT_OK;
+        }
+        conclusion.has_failed()
+    };
     let records = suite.records(args);
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
         print!("{}", report::github::annotations(&records));
     }
     print!("{}", report::summary::coverage(&records));
     let line = report::summary::one_line(&records, start.elapsed().as_secs_f64());
-    println!(
-        "{}",
-        report::summary::paint(&line, !conclusion.has_failed())
-    );
+    println!("{}", report::summary::paint(&line, !failed));
     if let Err(e) = write_reports(config, &suite, &records) {
         eprintln!("error: {e}");
         return crate::error::EXIT_SETUP;
@@ -839,7 +915,7 @@ pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
     if interrupted() {
         eprintln!("interrupted: cleanup finished");
         EXIT_INTERRUPTED
-    } else if conclusion.has_failed() {
+    } else if failed {
         crate::error::EXIT_FAILED
     } else {
         crate::error::EXIT_OK
