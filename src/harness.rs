@@ -104,6 +104,8 @@ pub struct Config {
     pub junit: Option<PathBuf>,
     /// Write every scenario and step as JSON here.
     pub json: Option<PathBuf>,
+    /// Folders where a listing's URLs are looked up.
+    pub mirrors: Vec<PathBuf>,
     /// Identity name -> the environment variable holding it (default `CONTRACTOR_IDENTITY_<NAME>`).
     pub identity_vars: BTreeMap<String, String>,
     /// Fixture values given directly (`${fixtures.NAME}`), over those of the fixture file.
@@ -146,7 +148,7 @@ pub struct Suite {
     client: reqwest::Client,
     limiter: Option<Arc<run::Limiter>>,
     time_budget: Duration,
-    deadline: std::sync::OnceLock<std::time::Instant>,
+    deadline: std::sync::OnceLock<Option<std::time::Instant>>,
     records: std::sync::Mutex<Vec<report::Record>>,
 }
 
@@ -176,12 +178,22 @@ impl Suite {
             .spec
             .clone()
             .unwrap_or_else(|| locate(CLASSROOM_SPEC));
-        let mut loaded = crate::spec::load(&spec_path, &crate::spec::LoadOptions::default())?;
+        let options = crate::spec::LoadOptions {
+            mirrors: config.mirrors.clone(),
+            fetch: false,
+        };
+        let mut loaded = crate::spec::load(&spec_path, &options)?;
         if loaded.apis.is_empty() {
             return Err(Error::Usage(format!(
                 "{} holds no API to run",
                 spec_path.display()
             )));
+        }
+        if config.target.is_some() && !config.mutants.is_empty() {
+            return Err(Error::Usage(
+                "--mutant switches faults on in the embedded stub; it cannot apply to --target"
+                    .to_owned(),
+            ));
         }
         let api = Arc::new(loaded.apis.remove(0));
         // The emulator serves the Invitations operations and nothing else.
@@ -303,17 +315,20 @@ impl Suite {
                 s.ignored = Some(format!("needs fixture value '{f}': pass --fixture FILE"));
             }
         }
+        // Names as users write them (`use-after-free` too), checked against the table.
+        let off: Vec<&str> = config
+            .checks_off
+            .iter()
+            .map(|name| check::find(name).map(|c| c.name).map_err(Error::Usage))
+            .collect::<Result<_, _>>()?;
         let checks = check::CHECKS
             .iter()
             .filter(|c| {
                 c.default_on
                     || (c.name == "max_response_time" && config.max_response_time.is_some())
             })
-            .filter(|c| !config.checks_off.iter().any(|off| off == c.name))
+            .filter(|c| !off.contains(&c.name))
             .collect();
-        for off in &config.checks_off {
-            check::find(off).map_err(Error::Usage)?;
-        }
         Ok(Suite {
             api,
             scenarios,
@@ -493,10 +508,11 @@ impl Suite {
         if interrupted() {
             return Err("interrupted: not run".to_owned());
         }
+        // A budget too large to add to the clock means no deadline.
         let deadline = *self
             .deadline
-            .get_or_init(|| std::time::Instant::now() + self.time_budget);
-        if std::time::Instant::now() > deadline {
+            .get_or_init(|| std::time::Instant::now().checked_add(self.time_budget));
+        if deadline.is_some_and(|d| std::time::Instant::now() > d) {
             let why = format!(
                 "not run: the run's time budget of {} s was spent",
                 self.time_budget.as_secs()
@@ -696,7 +712,10 @@ pub fn replay(report: &Path, config: &Config) -> i32 {
     };
     if let Some(url) = &config.target {
         if let Err(e) = runtime.block_on(run::probe(url, Duration::from_secs(10))) {
-            eprintln!("error: the target {url} cannot be reached: {e}");
+            eprintln!(
+                "error: the target {} cannot be reached: {e}",
+                report::mask_url(url)
+            );
             return crate::error::EXIT_SETUP;
         }
     }
@@ -804,7 +823,11 @@ fn write_reports(config: &Config, suite: &Suite, records: &[report::Record]) -> 
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("failed to create {}: {e}", dir.display()))?;
         }
-        std::fs::write(path, text).map_err(|e| format!("failed to write {}: {e}", path.display()))
+        // Written beside and renamed, so a reader never sees half a report.
+        let partial = path.with_extension(format!("partial-{}", std::process::id()));
+        std::fs::write(&partial, text)
+            .and_then(|()| std::fs::rename(&partial, path))
+            .map_err(|e| format!("failed to write {}: {e}", path.display()))
     };
     let count = |r: report::record::Result| records.iter().filter(|x| x.result == r).count();
     if let Some(path) = &config.junit {
@@ -814,7 +837,7 @@ fn write_reports(config: &Config, suite: &Suite, records: &[report::Record]) -> 
         let doc = serde_json::json!({
             "api": suite.api.title,
             "spec_version": suite.api.spec_version.to_string(),
-            "target": config.target.clone().unwrap_or_else(|| "embedded".to_owned()),
+            "target": config.target.as_deref().map_or_else(|| "embedded".to_owned(), report::mask_url),
             "summary": {
                 "scenarios": records.len(),
                 "passed": count(report::record::Result::Passed),
@@ -828,29 +851,72 @@ fn write_reports(config: &Config, suite: &Suite, records: &[report::Record]) -> 
     Ok(())
 }
 
-/// Reads the harness configuration from the environment: `CONTRACTOR_TARGET`,
-/// `CONTRACTOR_SPEC`, `CONTRACTOR_SCENARIOS`, `CONTRACTOR_FIXTURE`,
-/// `CONTRACTOR_MAX_RESPONSE_TIME_MS`.
-pub fn config_from_env() -> Config {
+/// The harness configuration for `cargo test --test conformance`: `contractor.toml` in the
+/// working directory when there is one, overridden by `CONTRACTOR_TARGET`, `CONTRACTOR_SPEC`,
+/// `CONTRACTOR_SCENARIOS`, `CONTRACTOR_FIXTURE`, `CONTRACTOR_MAX_RESPONSE_TIME_MS`,
+/// `CONTRACTOR_RATE`, `CONTRACTOR_JUNIT`, `CONTRACTOR_JSON` and `CONTRACTOR_ALLOW_MUTATIONS`.
+pub fn config_from_env() -> Result<Config, Error> {
+    let file = crate::config::FileConfig::find(None)?;
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    Config {
-        spec: var("CONTRACTOR_SPEC").map(PathBuf::from),
-        target: var("CONTRACTOR_TARGET"),
-        scenarios: var("CONTRACTOR_SCENARIOS").map(PathBuf::from),
-        fixture: var("CONTRACTOR_FIXTURE").map(PathBuf::from),
-        max_response_time: var("CONTRACTOR_MAX_RESPONSE_TIME_MS")
-            .and_then(|v| v.parse().ok())
-            .map(Duration::from_millis),
+    let number = |name: &str| -> Result<Option<f64>, Error> {
+        var(name)
+            .map(|v| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite() && *n > 0.0)
+                    .ok_or_else(|| Error::Usage(format!("{name}={v} is not a positive number")))
+            })
+            .transpose()
+    };
+    let max_ms = number("CONTRACTOR_MAX_RESPONSE_TIME_MS")?
+        .map(|ms| ms as u64)
+        .or(file.max_response_time);
+    Ok(Config {
+        spec: var("CONTRACTOR_SPEC").map(PathBuf::from).or(file.spec),
+        target: var("CONTRACTOR_TARGET").or(file.target),
+        scenarios: var("CONTRACTOR_SCENARIOS")
+            .map(PathBuf::from)
+            .or(file.scenarios),
+        fixture: var("CONTRACTOR_FIXTURE")
+            .map(PathBuf::from)
+            .or(file.fixture),
+        mirrors: file.mirrors,
+        max_response_time: max_ms.map(Duration::from_millis),
+        rate: number("CONTRACTOR_RATE")?.or(file.rate),
         junit: var("CONTRACTOR_JUNIT").map(PathBuf::from),
         json: var("CONTRACTOR_JSON").map(PathBuf::from),
-        allow_mutations: var("CONTRACTOR_ALLOW_MUTATIONS").is_some_and(|v| v == "1" || v == "true"),
+        allow_mutations: var("CONTRACTOR_ALLOW_MUTATIONS")
+            .map_or(file.allow_mutations.unwrap_or(false), |v| {
+                v == "1" || v == "true"
+            }),
+        timeout: file.timeout.map(|s| Duration::from_secs(s.max(1))),
+        time_budget: file.time_budget.map(|s| Duration::from_secs(s.max(1))),
+        checks_off: file.checks_off,
+        identity_vars: file.identities,
+        fixture_values: file.fixtures,
         ..Config::default()
-    }
+    })
 }
 
 /// Runs a suite as libtest-mimic trials on a runtime built here (not inside one), and returns
 /// the process exit code: 0 all passed, 1 a check failed, 2 a setup error.
 pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
+    if args.test_threads == Some(0) {
+        eprintln!("error: concurrency must be at least 1");
+        return crate::error::EXIT_SETUP;
+    }
+    // Scenarios of one suite share fixture users and courses: against a real target they run
+    // one at a time unless told otherwise (the embedded stub is fresh for each scenario).
+    let sequential;
+    let args = if config.target.is_some() && args.test_threads.is_none() {
+        sequential = libtest_mimic::Arguments {
+            test_threads: Some(1),
+            ..args.clone()
+        };
+        &sequential
+    } else {
+        args
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -870,7 +936,10 @@ pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
     };
     if let (Some(url), false) = (&config.target, args.list) {
         if let Err(e) = runtime.block_on(run::probe(url, Duration::from_secs(10))) {
-            eprintln!("error: the target {url} cannot be reached: {e}");
+            eprintln!(
+                "error: the target {} cannot be reached: {e}",
+                report::mask_url(url)
+            );
             return crate::error::EXIT_SETUP;
         }
     }
@@ -903,14 +972,19 @@ pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
         eprintln!("error: {e}");
         return crate::error::EXIT_SETUP;
     }
-    // The last run's results, for `contractor replay`; a read-only folder is not an error.
-    let last = Config {
-        json: Some(PathBuf::from(LAST_RUN)),
-        junit: None,
-        ..config.clone()
-    };
-    if let Err(e) = write_reports(&last, &suite, &records) {
-        eprintln!("note: {e}");
+    // The last full run's results, for `contractor replay`: a filtered run (and each nextest
+    // process, which runs one trial) would overwrite them with a part. A read-only folder is
+    // not an error.
+    let full = args.filter.is_none() && args.skip.is_empty() && !args.exact && !args.ignored;
+    if full {
+        let last = Config {
+            json: Some(PathBuf::from(LAST_RUN)),
+            junit: None,
+            ..config.clone()
+        };
+        if let Err(e) = write_reports(&last, &suite, &records) {
+            eprintln!("note: {e}");
+        }
     }
     if interrupted() {
         eprintln!("interrupted: cleanup finished");

@@ -129,6 +129,9 @@ struct SuiteArgs {
     /// The whole run's time budget, in seconds (default 1800); scenarios not started by then fail.
     #[arg(long, value_name = "SECS")]
     time_budget: Option<u64>,
+    /// A folder to look up the files a listing names (repeatable).
+    #[arg(long = "mirror", value_name = "DIR")]
+    mirrors: Vec<PathBuf>,
     /// Settings file (default: contractor.toml in the working directory, when there is one).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -155,6 +158,9 @@ impl SuiteArgs {
             .or(file.max_response_time.map(std::time::Duration::from_millis));
         config.allow_mutations |= file.allow_mutations.unwrap_or(false);
         config.checks_off.extend(file.checks_off);
+        if config.mirrors.is_empty() {
+            config.mirrors = file.mirrors;
+        }
         config.identity_vars = file.identities;
         config.fixture_values = file.fixtures;
         let secs = |flag: Option<u64>, file: Option<u64>, default: u64| {
@@ -191,6 +197,7 @@ impl SuiteArgs {
             }
         };
         Ok(contractor::harness::Config {
+            mirrors: self.mirrors.clone(),
             allow_mutations: self.allow_mutations,
             rate,
             junit: self.junit.clone(),

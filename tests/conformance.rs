@@ -12,6 +12,11 @@ fn main() -> ExitCode {
     // The runtime is built inside `harness::run`, in this plain main: a `#[tokio::main]`
     // around libtest-mimic breaks `--test-threads 1`.
     let args = libtest_mimic::Arguments::from_args();
-    let config = contractor::harness::config_from_env();
-    ExitCode::from(contractor::harness::run(&config, &args) as u8)
+    match contractor::harness::config_from_env() {
+        Ok(config) => ExitCode::from(contractor::harness::run(&config, &args) as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
 }

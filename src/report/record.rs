@@ -69,8 +69,9 @@ pub struct Record {
 
 /// Masks the values of token-like query parameters in a URL.
 pub fn mask_url(url: &str) -> String {
+    let url = mask_userinfo(url);
     let Some((base, query)) = url.split_once('?') else {
-        return url.to_owned();
+        return url;
     };
     let masked: Vec<String> = query
         .split('&')
@@ -80,6 +81,22 @@ pub fn mask_url(url: &str) -> String {
         })
         .collect();
     format!("{base}?{}", masked.join("&"))
+}
+
+/// Masks the password of `scheme://user:password@host`.
+fn mask_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
 }
 
 /// Whether a header or parameter name carries a secret.

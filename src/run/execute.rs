@@ -406,7 +406,10 @@ pub async fn send(
                 )
             })
             .collect();
-        if (status == 429 || status == 503) && attempt < target.retries {
+        // 429 says the request was not processed; a 503 is retried only when repeating the
+        // request is safe (a create might have happened).
+        let idempotent = !matches!(request.method.as_str(), "POST" | "PATCH");
+        if (status == 429 || status == 503 && idempotent) && attempt < target.retries {
             attempt += 1;
             let wait = headers
                 .iter()
