@@ -134,6 +134,8 @@ enum Embedded {
 pub struct Suite {
     /// The API.
     pub api: Arc<Api>,
+    /// The spec it was loaded from.
+    pub spec_path: PathBuf,
     /// Every scenario, generated and from files, in order.
     pub scenarios: Vec<Scenario>,
     embedded: Option<Embedded>,
@@ -330,6 +332,7 @@ impl Suite {
             .filter(|c| !off.contains(&c.name))
             .collect();
         Ok(Suite {
+            spec_path,
             api,
             scenarios,
             embedded,
@@ -703,6 +706,12 @@ pub fn replay(report: &Path, config: &Config) -> i32 {
             return crate::error::EXIT_SETUP;
         }
     };
+    // The recorded run's spec, unless the flags name one.
+    let mut config = config.clone();
+    if config.spec.is_none() {
+        config.spec = doc["spec"].as_str().map(PathBuf::from);
+    }
+    let config = &config;
     let suite = match Suite::load(config) {
         Ok(s) => s,
         Err(e) => {
@@ -836,6 +845,7 @@ fn write_reports(config: &Config, suite: &Suite, records: &[report::Record]) -> 
     if let Some(path) = &config.json {
         let doc = serde_json::json!({
             "api": suite.api.title,
+            "spec": suite.spec_path.display().to_string(),
             "spec_version": suite.api.spec_version.to_string(),
             "target": config.target.as_deref().map_or_else(|| "embedded".to_owned(), report::mask_url),
             "summary": {

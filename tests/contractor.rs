@@ -14,6 +14,19 @@ use serde_json::{json, Value};
 
 // ---- a small DSL -------------------------------------------------------------------------
 
+/// Sends SIGTERM, by PID, to a child process this test started when the guard goes out of
+/// scope (also when the test panics), so no stub outlives its test.
+struct ChildGuard(u32);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -1455,6 +1468,7 @@ mod stub_command {
     fn serves_the_classroom_emulator_on_loopback_and_stops_on_sigterm() {
         contractor::install_crypto_provider();
         let (child, url, banner) = start(&[]);
+        let _guard = ChildGuard(child.id());
         assert!(url.starts_with("http://127.0.0.1:"), "{url}");
         assert!(
             banner.iter().any(|l| l.contains("fixture-token-teacher")),
@@ -1482,6 +1496,7 @@ mod stub_command {
         assert!(err.contains("did you mean 'slow_responses'"), "{err}");
         contractor::install_crypto_provider();
         let (child, url, banner) = start(&["--mutant", "server_error_on_list"]);
+        let _guard = ChildGuard(child.id());
         assert!(banner
             .iter()
             .any(|l| l.contains("mutants: server_error_on_list")));
@@ -2138,8 +2153,10 @@ mod remote {
             .args(["stub", "--port", "0"])
             .current_dir(manifest_dir())
             .stdout(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .expect("spawn stub");
+        let _guard = ChildGuard(stub.id());
         let out = stub.stdout.take().expect("stdout");
         let url = std::io::BufReader::new(out)
             .lines()
@@ -2563,6 +2580,7 @@ mod interrupts {
             .args(["stub", "--port", "0"])
             .current_dir(manifest_dir())
             .stdout(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .expect("spawn stub");
         let out = stub.stdout.take().expect("stdout");
@@ -2600,6 +2618,7 @@ mod interrupts {
     fn sigint_mid_run_finishes_cleanup_and_leaves_no_invitation_behind() {
         contractor::install_crypto_provider();
         let (mut stub, url) = stub();
+        let _guard = ChildGuard(stub.id());
         let fixture = contractor::stub::classroom::Fixture::shipped();
         let mut run = Command::new(env!("CARGO_BIN_EXE_contractor"));
         run.args([
@@ -2659,6 +2678,112 @@ mod interrupts {
         }
         signal(&stub, "-TERM");
         let _ = wait(&mut stub, Duration::from_secs(10));
+    }
+
+    /// Stops the child we started, by its PID, even when the test fails.
+    struct Stopper(std::process::Child);
+
+    impl Drop for Stopper {
+        fn drop(&mut self) {
+            let _ = Command::new("kill")
+                .args(["-TERM", &self.0.id().to_string()])
+                .status();
+            let _ = wait(&mut self.0, Duration::from_secs(10));
+        }
+    }
+
+    #[test]
+    fn a_second_sigint_stops_at_once_and_names_what_may_be_left_behind() {
+        // A stub that answers every request 3 s late, so the run is always mid-request.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_contractor"))
+            .args([
+                "stub",
+                "--port",
+                "0",
+                "--mutant",
+                "slow_responses",
+                "--slow-ms",
+                "3000",
+            ])
+            .current_dir(manifest_dir())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn stub");
+        let out = child.stdout.take().expect("stdout");
+        let url = std::io::BufReader::new(out)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("listening on ").map(str::to_owned))
+            .expect("url");
+        let _stub = Stopper(child);
+        let fixture = contractor::stub::classroom::Fixture::shipped();
+        let mut run = Command::new(env!("CARGO_BIN_EXE_contractor"));
+        run.args([
+            "run",
+            "--target",
+            &url,
+            "--fixture",
+            "scenarios/google-classroom/fixture.yaml",
+            "--filter",
+            "create::200::valid",
+        ])
+        .current_dir(manifest_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+        for (name, user) in &fixture.users {
+            run.env(
+                format!("CONTRACTOR_IDENTITY_{}", name.to_ascii_uppercase()),
+                format!("Bearer {}", user.token),
+            );
+        }
+        run.env(
+            "CONTRACTOR_IDENTITY_DEFAULT",
+            format!("Bearer {}", fixture.users["teacher"].token),
+        );
+        let mut child = run.spawn().expect("run");
+        std::thread::sleep(Duration::from_millis(1000));
+        signal(&child, "-INT");
+        std::thread::sleep(Duration::from_millis(300));
+        signal(&child, "-INT");
+        let code = wait(&mut child, Duration::from_secs(30));
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        assert_eq!(code, Some(130), "{err}");
+        assert!(
+            err.contains("stopped at once")
+                && err.contains("classroom.invitations.create::200::valid"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn replay_reruns_with_the_recorded_spec() {
+        let dir =
+            std::env::temp_dir().join(format!("contractor-replay-spec-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let report = dir.join("run.json");
+        let spec = "tests/fixtures/split/spec/api.yaml";
+        let (code, out, _) = contractor(&[
+            "run",
+            "--spec",
+            spec,
+            "--mutant",
+            "wrong_content_type",
+            "--json",
+            &report.to_string_lossy(),
+        ]);
+        assert_eq!(code, 1, "{out}");
+        // Without --spec, replay uses the recorded one: the scenarios are found and the
+        // content-type failures are fixed.
+        let (_, out, _) = contractor(&["replay", &report.to_string_lossy()]);
+        assert!(
+            !out.contains("unknown in this suite") && out.contains("listBooks::200::valid: fixed"),
+            "{out}"
+        );
+        std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 
     #[test]
@@ -2790,8 +2915,10 @@ mod settings_file {
             .args(["stub", "--port", "0"])
             .current_dir(manifest_dir())
             .stdout(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
             .expect("spawn stub");
+        let _guard = ChildGuard(stub.id());
         let out = stub.stdout.take().expect("stdout");
         let url = std::io::BufReader::new(out)
             .lines()

@@ -21,6 +21,16 @@ pub fn annotations(records: &[Record]) -> String {
     let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
     let mut out = String::new();
     for record in records {
+        // A scenario that could not run has no spec clause to point at: a plain error.
+        if let (super::record::Result::Failed, Some(why), true) =
+            (record.result, &record.reason, record.failures.is_empty())
+        {
+            out.push_str(&format!(
+                "::error title={}::{}\n",
+                escape_property(&format!("{} could not run", record.id)),
+                escape_data(why)
+            ));
+        }
         for (failure, text) in &record.failures {
             let file = failure.location.file.clone();
             let source = texts
