@@ -668,6 +668,21 @@ fn exchanges_of(scenario: &Scenario, run: &run::ScenarioRun) -> Vec<(String, Exc
         .collect()
 }
 
+/// A multi-thread runtime, built in a plain function (never inside another runtime); `None`
+/// after saying why it could not start.
+fn new_runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => Some(rt),
+        Err(e) => {
+            eprintln!("error: failed to start the async runtime: {e}");
+            None
+        }
+    }
+}
+
 /// Re-runs the scenarios that failed in a recorded run (a `--json` report or the last-run
 /// file) and says for each whether it is fixed or still failing: 0 when all are fixed.
 pub fn replay(report: &Path, config: &Config) -> i32 {
@@ -696,15 +711,8 @@ pub fn replay(report: &Path, config: &Config) -> i32 {
         println!("{}: no failures to replay", report.display());
         return crate::error::EXIT_OK;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: failed to start the async runtime: {e}");
-            return crate::error::EXIT_SETUP;
-        }
+    let Some(runtime) = new_runtime() else {
+        return crate::error::EXIT_SETUP;
     };
     // The recorded run's spec, unless the flags name one.
     let mut config = config.clone();
@@ -927,15 +935,8 @@ pub fn run(config: &Config, args: &libtest_mimic::Arguments) -> i32 {
     } else {
         args
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: failed to start the async runtime: {e}");
-            return crate::error::EXIT_SETUP;
-        }
+    let Some(runtime) = new_runtime() else {
+        return crate::error::EXIT_SETUP;
     };
     let suite = match Suite::load(config) {
         Ok(s) => Arc::new(s),

@@ -277,12 +277,11 @@ fn interpolate_json(value: &Value, vars: &BTreeMap<String, String>) -> Result<Va
     })
 }
 
-/// Percent-encodes a path segment, keeping what a segment may hold raw (`:` included, so
-/// Google custom verbs stay readable).
-fn encode_segment(s: &str) -> String {
+/// Percent-encodes `s`, keeping ASCII letters, digits and the bytes of `raw`.
+fn percent_encode(s: &str, raw: &[u8]) -> String {
     let mut out = String::new();
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
+        if b.is_ascii_alphanumeric() || raw.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -291,16 +290,14 @@ fn encode_segment(s: &str) -> String {
     out
 }
 
+/// A path segment keeps what a segment may hold raw (`:` included, so Google custom verbs stay
+/// readable).
+fn encode_segment(s: &str) -> String {
+    percent_encode(s, b"-._~!$&'()*+,;=:@")
+}
+
 fn encode_query(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encode(s, b"-._~")
 }
 
 /// Builds the request a step describes.

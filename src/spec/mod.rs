@@ -25,5 +25,6 @@ pub use model::{
     ParamLocation, Parameter, RequestBody, ResponseSpec, SecurityRequirement, SecurityScheme,
     Server, SpecVersion, StatusKey,
 };
+pub use refs::percent_decode;
 pub use schema::{Dialect, Direction, SchemaRef, Schemas, Validator};
 pub use source::MAX_INPUT_BYTES;

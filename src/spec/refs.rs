@@ -187,8 +187,9 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
     out.iter().collect()
 }
 
-/// Decodes `%XX` escapes (as in `#/paths/~1pets%7Bid%7D`); invalid escapes stay as written.
-pub(crate) fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (as in `#/paths/~1pets%7Bid%7D`); invalid escapes, and text that
+/// would not decode to UTF-8, stay as written.
+pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_owned();
     }
