@@ -368,18 +368,7 @@ impl Suite {
 
     /// Runs one scenario and evaluates the checks on every exchange.
     pub async fn run_one(&self, scenario: &Scenario) -> Verdict {
-        // A fresh stub per scenario: scenarios never see each other's state.
-        let server = match self.responder() {
-            Some(r) => Some(crate::stub::wiremock_adapter::serve_wiremock(r).await),
-            None => None,
-        };
-        let base = match (&server, &self.target_url) {
-            (Some(s), _) => s.uri(),
-            (None, Some(url)) => url.clone(),
-            (None, None) => return Verdict::Broken("no target".to_owned()),
-        };
-        let target = self.target(&base);
-        self.run_on(&target, scenario).await.0
+        self.run_scenario(scenario).await.0
     }
 
     /// A target at `base_url` with this suite's identities (for callers that serve their own

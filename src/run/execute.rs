@@ -128,22 +128,11 @@ impl Target {
         identities: Identities,
         timeout: Duration,
     ) -> Result<Target, String> {
-        crate::install_crypto_provider();
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            // A redirect elsewhere must not carry credentials: do not follow any.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| format!("failed to build the HTTP client: {e}"))?;
-        Ok(Target {
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            client,
+        Ok(Target::with_client(
+            base_url,
             identities,
-            retries: 2,
-            max_body: 10 * 1024 * 1024,
-            limiter: None,
-        })
+            Target::client(timeout)?,
+        ))
     }
 }
 

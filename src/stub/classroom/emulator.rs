@@ -332,17 +332,7 @@ impl Emulator {
 
     /// The invitation `id`, if the caller may see it.
     fn visible(&self, state: &State, id: &str, caller: &User) -> Result<Invitation, GoogleError> {
-        let not_found = || {
-            err(
-                "NOT_FOUND",
-                format!("Requested entity was not found: invitation {id}."),
-            )
-        };
-        let inv = id
-            .parse::<u64>()
-            .ok()
-            .and_then(|n| state.invitations.get(&n))
-            .ok_or_else(not_found)?;
+        let inv = find(state, id)?;
         let teaches = state
             .courses
             .get(&inv.course_id)
@@ -370,24 +360,13 @@ impl Emulator {
 
     fn accept(&self, id: &str, caller: &User) -> Outcome {
         let mut state = self.lock();
-        let not_found = || {
-            err(
-                "NOT_FOUND",
-                format!("Requested entity was not found: invitation {id}."),
-            )
-        };
-        let inv = id
-            .parse::<u64>()
-            .ok()
-            .and_then(|n| state.invitations.get(&n))
-            .cloned()
-            .ok_or_else(not_found)?;
+        let inv = find(&state, id)?.clone();
         if inv.user_id != caller.id {
             self.permission_denied("Only the invited user may accept an invitation.")?;
         }
         let invitee = self.users.iter().find(|u| u.id == inv.user_id).cloned();
         let Some(course) = state.courses.get_mut(&inv.course_id) else {
-            return Err(not_found());
+            return Err(not_found(id));
         };
         if course.archived {
             return Err(failed_precondition(
@@ -542,6 +521,21 @@ impl Emulator {
             &json!({"error": {"code": status, "message": message, "status": code}}),
         )
     }
+}
+
+/// The invitation `id`, or NOT_FOUND.
+fn find<'a>(state: &'a State, id: &str) -> Result<&'a Invitation, GoogleError> {
+    id.parse::<u64>()
+        .ok()
+        .and_then(|n| state.invitations.get(&n))
+        .ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: &str) -> GoogleError {
+    err(
+        "NOT_FOUND",
+        format!("Requested entity was not found: invitation {id}."),
+    )
 }
 
 /// A stable fingerprint of a list query, so a page token only works for the query it came from.
