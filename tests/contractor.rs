@@ -14,6 +14,25 @@ use serde_json::{json, Value};
 
 // ---- a small DSL -------------------------------------------------------------------------
 
+/// Gives `cmd` every fixture user's credentials as `{prefix}{USER}`, and the teacher's as
+/// `{prefix}DEFAULT`, as a real target's identities would be supplied.
+fn with_identities(
+    cmd: &mut Command,
+    fixture: &contractor::stub::classroom::Fixture,
+    prefix: &str,
+) {
+    for (name, user) in &fixture.users {
+        cmd.env(
+            format!("{prefix}{}", name.to_ascii_uppercase()),
+            format!("Bearer {}", user.token),
+        );
+    }
+    cmd.env(
+        format!("{prefix}DEFAULT"),
+        format!("Bearer {}", fixture.users["teacher"].token),
+    );
+}
+
 /// Sends SIGTERM, by PID, to a child process this test started when the guard goes out of
 /// scope (also when the test panics), so no stub outlives its test.
 struct ChildGuard(u32);
@@ -2175,16 +2194,7 @@ mod remote {
             "1",
         ])
         .current_dir(manifest_dir());
-        for (name, user) in &fixture.users {
-            run.env(
-                format!("CONTRACTOR_IDENTITY_{}", name.to_ascii_uppercase()),
-                format!("Bearer {}", user.token),
-            );
-        }
-        run.env(
-            "CONTRACTOR_IDENTITY_DEFAULT",
-            format!("Bearer {}", fixture.users["teacher"].token),
-        );
+        with_identities(&mut run, &fixture, "CONTRACTOR_IDENTITY_");
         let result = run.output().expect("run");
         let text = String::from_utf8_lossy(&result.stdout);
         let pid = stub.id().to_string();
@@ -2635,16 +2645,7 @@ mod interrupts {
         .current_dir(manifest_dir())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-        for (name, user) in &fixture.users {
-            run.env(
-                format!("CONTRACTOR_IDENTITY_{}", name.to_ascii_uppercase()),
-                format!("Bearer {}", user.token),
-            );
-        }
-        run.env(
-            "CONTRACTOR_IDENTITY_DEFAULT",
-            format!("Bearer {}", fixture.users["teacher"].token),
-        );
+        with_identities(&mut run, &fixture, "CONTRACTOR_IDENTITY_");
         let mut child = run.spawn().expect("run");
         // Mid-run: at 5 requests a second the suite takes about 10 s.
         std::thread::sleep(Duration::from_millis(2500));
@@ -2731,16 +2732,7 @@ mod interrupts {
         .current_dir(manifest_dir())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-        for (name, user) in &fixture.users {
-            run.env(
-                format!("CONTRACTOR_IDENTITY_{}", name.to_ascii_uppercase()),
-                format!("Bearer {}", user.token),
-            );
-        }
-        run.env(
-            "CONTRACTOR_IDENTITY_DEFAULT",
-            format!("Bearer {}", fixture.users["teacher"].token),
-        );
+        with_identities(&mut run, &fixture, "CONTRACTOR_IDENTITY_");
         let mut child = run.spawn().expect("run");
         std::thread::sleep(Duration::from_millis(1000));
         signal(&child, "-INT");
@@ -2951,16 +2943,7 @@ mod settings_file {
         // With them, the whole suite runs from the settings file alone.
         let mut run = Command::new(env!("CARGO_BIN_EXE_contractor"));
         run.arg("run").current_dir(&dir);
-        for (name, user) in &fixture.users {
-            run.env(
-                format!("STAGING_{}", name.to_ascii_uppercase()),
-                format!("Bearer {}", user.token),
-            );
-        }
-        run.env(
-            "STAGING_DEFAULT",
-            format!("Bearer {}", fixture.users["teacher"].token),
-        );
+        with_identities(&mut run, &fixture, "STAGING_");
         let result = run.output().expect("run");
         let text = String::from_utf8_lossy(&result.stdout);
         let _ = Command::new("kill")
