@@ -11,9 +11,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use contractor::harness::{Config, Suite, Verdict};
+use contractor::check::Verdict;
+use contractor::config::Config;
 use contractor::run::SentRequest;
 use contractor::stub::http::HttpStub;
+use contractor::suite::Suite;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -45,7 +47,7 @@ fn main() {
                 let mut busy = Duration::ZERO;
                 let mut failed = 0;
                 for _ in (lane..rounds).step_by(concurrency) {
-                    let responder = suite.fresh_responder().expect("embedded emulator");
+                    let responder = suite.responder().expect("embedded emulator");
                     let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
                         .await
                         .expect("stub");
@@ -78,7 +80,7 @@ fn main() {
 
     // The bare loop: the same requests, the same concurrency, nothing else.
     let bare_time = runtime.block_on(async {
-        let responder = suite.fresh_responder().expect("embedded emulator");
+        let responder = suite.responder().expect("embedded emulator");
         let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
             .await
             .expect("stub");

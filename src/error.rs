@@ -160,7 +160,91 @@ pub enum Error {
         /// Why.
         reason: String,
     },
-    /// A bad command-line value.
+    /// A listing or spec that holds no API for the job.
+    #[error("{} holds no API to run", path.display())]
+    NoApi {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A spec or listing that holds several APIs where one is needed.
+    #[error("{} holds {count} APIs; load it with contractor::spec::load", path.display())]
+    ManyApis {
+        /// The file.
+        path: PathBuf,
+        /// How many it holds.
+        count: usize,
+    },
+    /// A listing that names another listing.
+    #[error("{} is itself a listing; listings do not nest", path.display())]
+    NestedListing {
+        /// The listed file.
+        path: PathBuf,
+    },
+    /// Too many documents reached through `$ref`s (a runaway chain of files).
+    #[error("more than {limit} documents reached through $ref")]
+    TooManyDocuments {
+        /// The limit.
+        limit: usize,
+        /// The `$ref` that went over it.
+        location: Location,
+    },
+    /// A fixture file (users, courses) that does not fit the fixture's shape.
+    #[error("failed to load fixture {}: {message}", path.display())]
+    Fixture {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and where in it.
+        message: String,
+    },
+    /// A value in the settings file that is out of range.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The settings file.
+        path: PathBuf,
+        /// Which key, and what it must be.
+        message: String,
+    },
+    /// An environment variable whose value cannot be used.
+    #[error("{name}={value} {message}")]
+    Environment {
+        /// The variable.
+        name: String,
+        /// Its value.
+        value: String,
+        /// What it must be, e.g. "is not a positive number".
+        message: String,
+    },
+    /// The target's host and port do not accept a connection.
+    #[error("the target {url} cannot be reached: {reason}")]
+    UnreachableTarget {
+        /// The base URL, credentials masked.
+        url: String,
+        /// What the connection attempt said.
+        reason: String,
+    },
+    /// The async runtime could not start.
+    #[error("failed to start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    /// The stub could not listen on its address.
+    #[error("failed to listen on {addr}: {source}")]
+    Listen {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The HTTP client could not be built (TLS set-up).
+    #[error("failed to build the HTTP client: {0}")]
+    Client(String),
+    /// A report file could not be written.
+    #[error("failed to write {}: {reason}", path.display())]
+    Write {
+        /// The file (or the folder that could not be created).
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A bad command-line value, or flags that contradict each other.
     #[error("{0}")]
     Usage(String),
 }

@@ -34,6 +34,7 @@ pub mod run;
 pub mod scenario;
 pub mod spec;
 pub mod stub;
+pub mod suite;
 
 pub use error::{Diagnostic, Error, Location, Severity};
 pub use spec::Api;

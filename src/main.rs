@@ -1,11 +1,15 @@
 //! The `contractor` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use contractor::config::Config;
 use contractor::spec::LoadOptions;
-use contractor::stub::Mutant;
+use contractor::stub::classroom::{self, Fixture};
+use contractor::stub::{Emulator, Mutant, Responder, SpecStub};
+use contractor::Error;
 
 /// OpenAPI contract testing: load a spec, generate conformance scenarios, run them.
 #[derive(Parser)]
@@ -114,9 +118,9 @@ struct SuiteArgs {
     /// Switch on a fault in the embedded stub (repeatable), to see the checks bite.
     #[arg(long = "mutant", value_name = "NAME")]
     mutants: Vec<String>,
-    /// Varies generated values.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+    /// Varies generated values (default 1).
+    #[arg(long)]
+    seed: Option<u64>,
     /// Run scenarios that create, change or delete against a target outside loopback.
     #[arg(long)]
     allow_mutations: bool,
@@ -144,75 +148,36 @@ struct SuiteArgs {
 }
 
 impl SuiteArgs {
-    /// The suite's configuration: `contractor.toml` (or `--config`), overridden by flags.
-    fn config(&self) -> Result<contractor::harness::Config, contractor::Error> {
-        let file = contractor::config::FileConfig::find(self.config.as_deref())?;
-        let mut config = self.flags_config()?;
-        config.spec = config.spec.or(file.spec);
-        config.target = config.target.or(file.target);
-        config.scenarios = config.scenarios.or(file.scenarios);
-        config.fixture = config.fixture.or(file.fixture);
-        config.rate = config.rate.or(file.rate);
-        config.max_response_time = config
-            .max_response_time
-            .or(file.max_response_time.map(std::time::Duration::from_millis));
-        config.allow_mutations |= file.allow_mutations.unwrap_or(false);
-        config.checks_off.extend(file.checks_off);
-        if config.mirrors.is_empty() {
-            config.mirrors = file.mirrors;
-        }
-        config.identity_vars = file.identities;
-        config.fixture_values = file.fixtures;
-        let secs = |flag: Option<u64>, file: Option<u64>, default: u64| {
-            std::time::Duration::from_secs(flag.or(file).unwrap_or(default).max(1))
-        };
-        config.timeout = Some(secs(self.timeout, file.timeout, 30));
-        config.time_budget = Some(secs(self.time_budget, file.time_budget, 1800));
-        Ok(config)
-    }
-
-    /// Scenarios at once: the flag, else the settings file's `concurrency`.
-    fn concurrency(&self, flag: Option<usize>) -> Result<Option<usize>, contractor::Error> {
-        Ok(flag.or(contractor::config::FileConfig::find(self.config.as_deref())?.concurrency))
-    }
-
-    fn flags_config(&self) -> Result<contractor::harness::Config, contractor::Error> {
-        let mutants = self
-            .mutants
-            .iter()
-            .map(|m| m.parse::<Mutant>().map_err(contractor::Error::Usage))
-            .collect::<Result<Vec<_>, _>>()?;
-        let rate = match &self.rate {
-            None => None,
-            Some(text) => {
-                let number = text.trim().trim_end_matches("/s").trim();
-                match number.parse::<f64>() {
-                    Ok(r) if r > 0.0 => Some(r),
-                    _ => {
-                        return Err(contractor::Error::Usage(format!(
-                            "--rate takes requests per second such as `10/s`, not '{text}'"
-                        )))
-                    }
-                }
-            }
-        };
-        Ok(contractor::harness::Config {
-            mirrors: self.mirrors.clone(),
-            allow_mutations: self.allow_mutations,
-            rate,
-            junit: self.junit.clone(),
-            json: self.json.clone(),
+    /// The suite's configuration: flags over `CONTRACTOR_*` variables over `contractor.toml`
+    /// (or `--config`), one precedence for every setting.
+    fn config(&self, concurrency: Option<usize>) -> Result<Config, contractor::Error> {
+        let flags = contractor::config::Flags {
+            config: self.config.clone(),
             spec: self.spec.clone(),
             target: self.target.clone(),
             scenarios: self.scenarios.clone(),
             fixture: self.fixture.clone(),
-            mutants,
-            max_response_time: self.max_response_time.map(std::time::Duration::from_millis),
+            mirrors: self.mirrors.clone(),
+            max_response_time_ms: self.max_response_time,
             checks_off: self.checks_off.clone(),
+            mutants: self.mutants.clone(),
             seed: self.seed,
-            ..Default::default()
-        })
+            allow_mutations: self.allow_mutations,
+            rate: self.rate.clone(),
+            concurrency,
+            timeout: self.timeout,
+            time_budget: self.time_budget,
+            junit: self.junit.clone(),
+            json: self.json.clone(),
+        };
+        contractor::config::resolve(&flags, contractor::config::process_env)
     }
+}
+
+/// Prints a setup error and gives its exit code.
+fn fail(e: &contractor::Error) -> i32 {
+    eprintln!("error: {e}");
+    e.exit_code()
 }
 
 fn main() -> ExitCode {
@@ -241,65 +206,36 @@ fn main() -> ExitCode {
             skip,
             ignored,
             test_threads,
-        } => match suite
-            .config()
-            .and_then(|c| suite.concurrency(test_threads).map(|t| (c, t)))
-        {
-            Err(e) => {
-                eprintln!("error: {e}");
-                e.exit_code()
-            }
-            Ok((config, test_threads)) => {
+        } => match suite.config(test_threads) {
+            Err(e) => fail(&e),
+            Ok(config) => {
                 let args = libtest_mimic::Arguments {
                     filter,
                     exact,
                     skip,
                     ignored,
-                    test_threads,
                     ..Default::default()
                 };
                 contractor::harness::run(&config, &args)
             }
         },
-        Command::Replay { file, suite } => match suite.config() {
-            Err(e) => {
-                eprintln!("error: {e}");
-                e.exit_code()
+        Command::Replay { file, suite } => {
+            let file = file.unwrap_or_else(|| PathBuf::from(contractor::report::LAST_RUN));
+            match suite
+                .config(None)
+                .and_then(|c| contractor::suite::replay(&file, &c))
+            {
+                Ok(code) => code,
+                Err(e) => fail(&e),
             }
-            Ok(config) => {
-                let file = file.unwrap_or_else(|| PathBuf::from(contractor::harness::LAST_RUN));
-                contractor::harness::replay(&file, &config)
-            }
-        },
+        }
         Command::List { suite } => match suite
-            .config()
-            .and_then(|c| contractor::harness::Suite::load(&c))
+            .config(None)
+            .and_then(|c| contractor::suite::Suite::load(&c))
         {
-            Err(e) => {
-                eprintln!("error: {e}");
-                e.exit_code()
-            }
+            Err(e) => fail(&e),
             Ok(suite) => {
-                let mut out = String::new();
-                for s in &suite.scenarios {
-                    let state = match &s.ignored {
-                        Some(why) => format!("ignored: {why}"),
-                        None if s.tags.mutates => "runs (mutates)".to_owned(),
-                        None => "runs (read-only)".to_owned(),
-                    };
-                    out.push_str(&format!("{}  [{}]  {state}\n", s.id, s.outcome));
-                }
-                let ignored = suite
-                    .scenarios
-                    .iter()
-                    .filter(|s| s.ignored.is_some())
-                    .count();
-                out.push_str(&format!(
-                    "{} scenarios, {} runnable, {ignored} ignored\n",
-                    suite.scenarios.len(),
-                    suite.scenarios.len() - ignored
-                ));
-                say(&out);
+                say(&list(&suite));
                 contractor::error::EXIT_OK
             }
         },
@@ -333,14 +269,31 @@ fn main() -> ExitCode {
             };
             match serve_stub(options) {
                 Ok(()) => contractor::error::EXIT_OK,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    e.exit_code()
-                }
+                Err(e) => fail(&e),
             }
         }
     };
     ExitCode::from(code as u8)
+}
+
+/// `contractor list`: each scenario's id, outcome and whether it runs, then the counts.
+fn list(suite: &contractor::suite::Suite) -> String {
+    let mut out = String::new();
+    for s in &suite.scenarios {
+        let state = match &s.ignored {
+            Some(why) => format!("ignored: {why}"),
+            None if s.tags.mutates => "runs (mutates)".to_owned(),
+            None => "runs (read-only)".to_owned(),
+        };
+        out.push_str(&format!("{}  [{}]  {state}\n", s.id, s.outcome));
+    }
+    let ignored = suite.ignored().count();
+    out.push_str(&format!(
+        "{} scenarios, {} runnable, {ignored} ignored\n",
+        suite.scenarios.len(),
+        suite.scenarios.len() - ignored
+    ));
+    out
 }
 
 struct StubOptions {
@@ -352,82 +305,85 @@ struct StubOptions {
     fixture: Option<PathBuf>,
 }
 
-/// Builds the responder the flags ask for, serves it until Ctrl-C or SIGTERM.
-fn serve_stub(options: StubOptions) -> Result<(), contractor::Error> {
-    use contractor::stub::classroom::Fixture;
-    use contractor::stub::{Emulator, Responder, SpecStub};
-    use contractor::Error;
-    use std::sync::Arc;
+/// The emulator's responder and banner (its identities).
+fn emulator_stub(
+    options: &StubOptions,
+    mutants: &[Mutant],
+) -> Result<(Arc<dyn Responder>, String), Error> {
+    let fixture = match &options.fixture {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            Fixture::parse(&text).map_err(|message| Error::Fixture {
+                path: path.clone(),
+                message,
+            })?
+        }
+        None => Fixture::shipped(),
+    };
+    let mut banner = String::from(
+        "Google Classroom Invitations emulator. Identities (Authorization: Bearer <token>):\n",
+    );
+    for (key, user) in &fixture.users {
+        banner.push_str(&format!("  {key:<16} {:<36} {}\n", user.email, user.token));
+    }
+    let emulator = Emulator::new(&fixture, mutants, options.slow);
+    Ok((Arc::new(emulator), banner))
+}
 
+/// The spec-driven stub's responder and banner; only generic mutants apply to it.
+fn spec_stub(
+    path: &Path,
+    options: &StubOptions,
+    mutants: &[Mutant],
+) -> Result<(Arc<dyn Responder>, String), Error> {
+    if let Some(m) = mutants.iter().find(|m| !m.is_generic()) {
+        let generic: Vec<&str> = Mutant::ALL
+            .iter()
+            .filter(|m| m.is_generic())
+            .map(|m| m.name())
+            .collect();
+        return Err(Error::Usage(format!(
+            "mutant '{m}' needs the google-classroom emulator; the spec-driven stub takes: {}",
+            generic.join(", ")
+        )));
+    }
+    let api = contractor::Api::load(path)?;
+    let banner = format!(
+        "spec-driven stub for {} ({} operations)\n",
+        api.title,
+        api.operations.len()
+    );
+    let stub = SpecStub::new(Arc::new(api), mutants, options.slow);
+    Ok((Arc::new(stub), banner))
+}
+
+/// Builds the responder the flags ask for, serves it until Ctrl-C or SIGTERM.
+fn serve_stub(options: StubOptions) -> Result<(), Error> {
     let mutants = options
         .mutants
         .iter()
         .map(|m| m.parse::<Mutant>().map_err(Error::Usage))
         .collect::<Result<Vec<_>, _>>()?;
-    let emulator = match (&options.emulator, &options.spec) {
-        (Some(name), _) if name == "google-classroom" => true,
+    let (responder, banner) = match (&options.emulator, &options.spec) {
+        (Some(name), _) if name == classroom::NAME => emulator_stub(&options, &mutants)?,
         (Some(name), _) => {
             return Err(Error::Usage(format!(
-                "unknown emulator '{name}' (known: google-classroom)"
+                "unknown emulator '{name}' (known: {})",
+                classroom::NAME
             )))
         }
-        (None, Some(_)) => false,
-        (None, None) => true,
+        (None, Some(path)) => spec_stub(path, &options, &mutants)?,
+        (None, None) => emulator_stub(&options, &mutants)?,
     };
-    let (responder, banner): (Arc<dyn Responder>, String) = if emulator {
-        let fixture = match &options.fixture {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-                    path: path.clone(),
-                    source,
-                })?;
-                Fixture::parse(&text).map_err(|e| {
-                    Error::Usage(format!("failed to load fixture {}: {e}", path.display()))
-                })?
-            }
-            None => Fixture::shipped(),
-        };
-        let mut banner = String::from(
-            "Google Classroom Invitations emulator. Identities (Authorization: Bearer <token>):\n",
-        );
-        for (key, user) in &fixture.users {
-            banner.push_str(&format!("  {key:<16} {:<36} {}\n", user.email, user.token));
-        }
-        let emulator = Emulator::new(&fixture, &mutants, options.slow);
-        (Arc::new(emulator), banner)
-    } else {
-        let path = options.spec.clone().unwrap_or_default();
-        if let Some(m) = mutants.iter().find(|m| !m.is_generic()) {
-            return Err(Error::Usage(format!(
-                "mutant '{m}' needs the google-classroom emulator; the spec-driven stub takes: {}",
-                Mutant::ALL
-                    .iter()
-                    .filter(|m| m.is_generic())
-                    .map(|m| m.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        let api = contractor::Api::load(&path)?;
-        let banner = format!(
-            "spec-driven stub for {} ({} operations)\n",
-            api.title,
-            api.operations.len()
-        );
-        (
-            Arc::new(SpecStub::new(Arc::new(api), &mutants, options.slow)),
-            banner,
-        )
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Usage(format!("failed to start the async runtime: {e}")))?;
+    let runtime = contractor::suite::new_runtime()?;
     runtime.block_on(async move {
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], options.port));
         let stub = contractor::stub::http::HttpStub::start(addr, responder)
             .await
-            .map_err(|e| Error::Usage(format!("failed to listen on {addr}: {e}")))?;
+            .map_err(|source| Error::Listen { addr, source })?;
         let mut text = banner;
         if !mutants.is_empty() {
             let names: Vec<&str> = mutants.iter().map(|m| m.name()).collect();

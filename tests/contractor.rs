@@ -1877,8 +1877,10 @@ mod spec_stub {
 
 mod suite {
     use super::shared;
-    use contractor::harness::{Config, Suite, Verdict};
+    use contractor::check::Verdict;
+    use contractor::config::Config;
     use contractor::stub::Mutant;
+    use contractor::suite::Suite;
     use std::collections::BTreeSet;
     use std::sync::Arc;
     use std::time::Duration;
@@ -1896,7 +1898,7 @@ mod suite {
                     let verdict = if let Some(why) = &s.ignored {
                         Verdict::Broken(format!("ignored: {why}"))
                     } else {
-                        suite.run_one(s).await
+                        suite.run_scenario(s).await.0
                     };
                     (s.id.clone(), verdict)
                 });
@@ -1969,7 +1971,7 @@ mod suite {
         let mut survivors = Vec::new();
         for mutant in Mutant::ALL {
             let config = Config {
-                mutants: vec![mutant],
+                mutants: vec![mutant.name().to_owned()],
                 // Only the slow mutant is judged on time, with a delay far past the budget.
                 max_response_time: (mutant == Mutant::SlowResponses)
                     .then_some(Duration::from_millis(300)),

@@ -1,6 +1,7 @@
 //! Checks: one table of pure functions, each `fn(&CheckCtx, &Exchange) -> Result<(), Failure>`,
 //! listed once in [`CHECKS`] so the CLI can switch them on and off by name. No I/O, no clock:
-//! `elapsed` arrives inside the exchange. May import `run`, `scenario` and `spec`.
+//! `elapsed` arrives inside the exchange. Also which checks a run uses, and the verdict on one
+//! scenario's exchanges, failures de-duplicated. May import `run`, `scenario` and `spec`.
 
 // A check returns its `Failure` by value, as the table's signature says: failures are few and
 // the happy path is `Ok(())`, so boxing would buy nothing.
@@ -14,10 +15,14 @@ mod max_response_time;
 mod not_a_server_error;
 mod response_headers_conformance;
 mod response_schema_conformance;
+mod select;
 mod status_code_conformance;
 mod support;
 mod table;
 mod use_after_free;
+mod verdict;
 
 pub use context::{CheckCtx, Expectation, Failure};
+pub use select::{narrow, select};
 pub use table::{evaluate, find, Check, CheckFn, CHECKS};
+pub use verdict::{exchanges_of, Judge, Verdict};

@@ -1,12 +1,16 @@
-//! Running scenarios: the HTTP client (reqwest, keep-alive), identities, retries on 429 and
-//! 503, and the exchanges each step yields. Never prints. May import `scenario`, `spec` and
+//! Running scenarios: the HTTP client (reqwest, keep-alive), identities, the safety gate for
+//! shared environments, retries on 429 and 503, Ctrl-C handling, and the exchanges each step
+//! yields. Never prints, but for the interrupt notices. May import `scenario`, `spec` and
 //! `error`.
 
 mod exchange;
 mod execute;
+mod identities;
+pub mod interrupt;
+pub mod safety;
+mod target;
 
 pub use exchange::{Exchange, ReceivedResponse, SentRequest};
-pub use execute::{
-    build, execute, interpolate, is_loopback, probe, send, Identities, Limiter, ScenarioRun,
-    StepRun, Target,
-};
+pub use execute::{build, execute, interpolate, send, ScenarioRun, StepRun};
+pub use identities::Identities;
+pub use target::{is_loopback, probe, Limiter, Target};

@@ -1,10 +1,11 @@
-//! The stub: contractor's own target. A [`Responder`] is plain code (a request in, a response
+//! The stub: contractor's own target, and the choice of embedded target for a run. A [`Responder`] is plain code (a request in, a response
 //! out); two adapters serve it: wiremock in-process (the embedded default target and the test
 //! suites) and hyper for the long-running `contractor stub` command, whose memory stays flat.
 //!
 //! May import `spec` and `scenario`; never `run`, `check` or `report`.
 
 pub mod classroom;
+mod embedded;
 mod exchange;
 pub mod generic;
 pub mod http;
@@ -13,6 +14,7 @@ pub mod router;
 pub mod wiremock_adapter;
 
 pub use classroom::Emulator;
+pub use embedded::{emulated, Embedded};
 pub use exchange::{Responder, StubRequest, StubResponse};
 pub use generic::SpecStub;
 pub use mutants::Mutant;

@@ -1,0 +1,65 @@
+//! From a scenario's verdict to the record reports keep of it.
+
+use std::time::Duration;
+
+use crate::check::Verdict;
+use crate::report::record::{Record, Result, StepRecord};
+use crate::report::render_failure;
+use crate::run::Exchange;
+use crate::scenario::Scenario;
+use crate::spec::Api;
+
+/// What reports keep of one scenario that ran (or could not).
+pub fn record(
+    api: &Api,
+    scenario: &Scenario,
+    verdict: &Verdict,
+    exchanges: &[(String, Exchange)],
+    elapsed: Duration,
+) -> Record {
+    let steps = exchanges
+        .iter()
+        .map(|(op, e)| {
+            let documented = api
+                .operation(op)
+                .is_some_and(|o| o.response_for(e.response.status).is_some());
+            StepRecord::new(op, e, documented)
+        })
+        .collect();
+    let (result, reason, failures) = match verdict {
+        Verdict::Passed => (Result::Passed, None, Vec::new()),
+        Verdict::Broken(why) => (Result::Failed, Some(why.clone()), Vec::new()),
+        Verdict::Failed(failures) => (
+            Result::Failed,
+            None,
+            failures
+                .iter()
+                .map(|(f, e)| (f.clone(), render_failure(f, e.as_ref())))
+                .collect(),
+        ),
+    };
+    Record {
+        id: scenario.id.clone(),
+        operation: scenario.operation.clone(),
+        outcome: scenario.outcome.to_string(),
+        result,
+        reason,
+        failures,
+        steps,
+        elapsed_ms: elapsed.as_secs_f64() * 1e3,
+    }
+}
+
+/// The record of a scenario that was not run, and why.
+pub fn ignored(scenario: &Scenario, why: &str) -> Record {
+    Record {
+        id: scenario.id.clone(),
+        operation: scenario.operation.clone(),
+        outcome: scenario.outcome.to_string(),
+        result: Result::Ignored,
+        reason: Some(why.to_owned()),
+        failures: Vec::new(),
+        steps: Vec::new(),
+        elapsed_ms: 0.0,
+    }
+}

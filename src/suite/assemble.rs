@@ -1,0 +1,210 @@
+//! Assembling a suite: load the API, gather scenarios (generated and from files), choose the
+//! target (a URL, or the embedded stub with its identities), gate what cannot run there.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::check::{self, Check};
+use crate::config::Config;
+use crate::error::Error;
+use crate::run::safety::Gate;
+use crate::run::{Identities, Limiter};
+use crate::scenario::{self, GenerateOptions, Scenario};
+use crate::spec::{Api, LoadOptions};
+use crate::stub::classroom::{self, Fixture};
+use crate::stub::{emulated, Embedded, Mutant};
+
+/// A loaded suite: the API, its scenarios, and how to reach the target.
+pub struct Suite {
+    /// The API.
+    pub api: Arc<Api>,
+    /// The spec it was loaded from.
+    pub spec_path: PathBuf,
+    /// Every scenario, generated and from files, in order.
+    pub scenarios: Vec<Scenario>,
+    /// The embedded stub, when there is no target.
+    pub(super) embedded: Option<Embedded>,
+    /// The target's base URL.
+    pub target_url: Option<String>,
+    pub(super) identities: Identities,
+    pub(super) vars: BTreeMap<String, String>,
+    pub(super) checks: Vec<&'static Check>,
+    pub(super) max_response_time: Option<Duration>,
+    pub(super) mutants: Vec<Mutant>,
+    pub(super) slow: Duration,
+    /// One client for the whole run (keep-alive; certificates loaded once).
+    pub(super) client: reqwest::Client,
+    pub(super) limiter: Option<Arc<Limiter>>,
+}
+
+/// `path` from the working directory, else from the crate's own folder.
+fn locate(path: &str) -> PathBuf {
+    let here = PathBuf::from(path);
+    if here.exists() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+impl Suite {
+    /// Loads the spec, generates scenarios, merges scenario files, chooses the target and
+    /// its identities, and marks what cannot run there as ignored.
+    pub fn load(config: &Config) -> Result<Suite, Error> {
+        let mutants = parse_mutants(config)?;
+        let (spec_path, api) = load_api(config)?;
+        let emulated = emulated(&api);
+        let fixture = load_fixture(config, emulated)?;
+        let mut scenarios = gather_scenarios(config, &api, emulated)?;
+        let vars = fixture_vars(config, fixture.as_ref());
+        let embedded = config
+            .target
+            .is_none()
+            .then(|| Embedded::choose(&api, fixture));
+        let identities = choose_identities(config, embedded.as_ref(), &scenarios);
+        let identity_var = |name: &str| config.identity_var(name);
+        let gate = Gate {
+            target: config.target.as_deref(),
+            allow_mutations: config.allow_mutations,
+            identities: &identities,
+            vars: &vars,
+            identity_var: &identity_var,
+        };
+        gate.apply(&mut scenarios);
+        let limiter = gate.rate(config.rate).map(|r| Arc::new(Limiter::new(r)));
+        let timeout = config
+            .timeout
+            .unwrap_or(Duration::from_secs(crate::config::DEFAULT_TIMEOUT_SECS));
+        Ok(Suite {
+            spec_path,
+            api,
+            scenarios,
+            embedded,
+            target_url: config.target.clone(),
+            identities,
+            vars,
+            checks: check::select(&config.checks_off, config.max_response_time.is_some())
+                .map_err(Error::Usage)?,
+            max_response_time: config.max_response_time,
+            mutants,
+            slow: config.slow.unwrap_or(Duration::from_millis(1500)),
+            client: crate::run::Target::client(timeout).map_err(Error::Client)?,
+            limiter,
+        })
+    }
+
+    /// Why each ignored scenario is ignored.
+    pub fn ignored(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.scenarios
+            .iter()
+            .filter_map(|s| s.ignored.as_deref().map(|why| (s.id.as_str(), why)))
+    }
+}
+
+/// The faults asked for; they apply only to the embedded stub.
+fn parse_mutants(config: &Config) -> Result<Vec<Mutant>, Error> {
+    if config.target.is_some() && !config.mutants.is_empty() {
+        return Err(Error::Usage(
+            "--mutant switches faults on in the embedded stub; it cannot apply to --target"
+                .to_owned(),
+        ));
+    }
+    config
+        .mutants
+        .iter()
+        .map(|m| m.parse::<Mutant>().map_err(Error::Usage))
+        .collect()
+}
+
+/// The spec (default: the shipped Classroom spec) and its first API.
+fn load_api(config: &Config) -> Result<(PathBuf, Arc<Api>), Error> {
+    let spec_path = config
+        .spec
+        .clone()
+        .unwrap_or_else(|| locate(classroom::SPEC));
+    let options = LoadOptions {
+        mirrors: config.mirrors.clone(),
+        fetch: false,
+    };
+    let mut loaded = crate::spec::load(&spec_path, &options)?;
+    if loaded.apis.is_empty() {
+        return Err(Error::NoApi { path: spec_path });
+    }
+    let api = Arc::new(loaded.apis.remove(0));
+    Ok((spec_path, api))
+}
+
+/// The fixture file asked for, else the shipped fixture for the emulator.
+fn load_fixture(config: &Config, emulated: bool) -> Result<Option<Fixture>, Error> {
+    match &config.fixture {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            Fixture::parse(&text)
+                .map(Some)
+                .map_err(|message| Error::Fixture {
+                    path: path.clone(),
+                    message,
+                })
+        }
+        None if emulated && config.target.is_none() => Ok(Some(Fixture::shipped())),
+        None => Ok(None),
+    }
+}
+
+/// Generated scenarios, merged with the scenario files (the shipped ones for an emulated
+/// API when no folder is named).
+fn gather_scenarios(config: &Config, api: &Api, emulated: bool) -> Result<Vec<Scenario>, Error> {
+    let scenario_dir = config
+        .scenarios
+        .clone()
+        .or_else(|| emulated.then(|| locate(classroom::SCENARIOS)));
+    let options = GenerateOptions {
+        seed: config.seed.max(1),
+        default_identity: Some("default".to_owned()),
+        unprivileged_identity: None,
+        scenario_dir: scenario_dir.as_ref().map_or_else(
+            || "scenarios/<api>/".to_owned(),
+            |d| format!("{}/", d.display()),
+        ),
+    };
+    let generated = scenario::generate(api, &options);
+    let files = match &scenario_dir {
+        Some(dir) => scenario::load_dir(dir, api)?,
+        None => Vec::new(),
+    };
+    Ok(scenario::merge(generated, &files))
+}
+
+/// `fixtures.NAME` variables: the fixture's symbols, then the values given directly.
+fn fixture_vars(config: &Config, fixture: Option<&Fixture>) -> BTreeMap<String, String> {
+    let symbols = fixture.map(Fixture::symbols).unwrap_or_default();
+    symbols
+        .into_iter()
+        .chain(config.fixture_values.clone())
+        .map(|(k, v)| (format!("fixtures.{k}"), v))
+        .collect()
+}
+
+/// The embedded stub's own users, or, for a target, every identity the scenarios name whose
+/// variable is set.
+fn choose_identities(
+    config: &Config,
+    embedded: Option<&Embedded>,
+    scenarios: &[Scenario],
+) -> Identities {
+    if let Some(stub) = embedded {
+        return Identities::new(stub.identities());
+    }
+    let mut names: Vec<String> = scenarios
+        .iter()
+        .flat_map(|s| s.tags.identities.clone())
+        .chain(["default".to_owned()])
+        .collect();
+    names.sort();
+    names.dedup();
+    Identities::from_vars(names, |n| config.identity_var(n), |v| std::env::var(v).ok())
+}

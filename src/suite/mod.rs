@@ -1,0 +1,11 @@
+//! A suite: the API, its scenarios, and the target they run against, assembled from a
+//! [`Config`](crate::config::Config) in small steps (load the API, gather scenarios, choose
+//! the target, gate them), and run one scenario at a time. `contractor replay` lives here too.
+//! May import every module but `harness`.
+
+mod assemble;
+mod execute;
+mod replay;
+
+pub use assemble::Suite;
+pub use replay::{new_runtime, probe_target, replay};
