@@ -14,13 +14,6 @@ use crate::error::{Diagnostic, Error, Location};
 use crate::scenario::model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};
 use crate::spec::Api;
 
-/// Values scenario files name as `${fixtures.NAME}`.
-#[derive(Debug, Clone, Default)]
-pub struct Fixtures {
-    /// `NAME` -> value.
-    pub values: BTreeMap<String, String>,
-}
-
 /// One loaded scenario file.
 #[derive(Debug, Clone)]
 pub struct ScenarioFile {
@@ -33,9 +26,9 @@ pub struct ScenarioFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileDoc {
+    /// The API the file is written for, by its `info.title`; checked when given.
     #[serde(default)]
-    #[allow(dead_code)]
-    api: Option<String>,
+    api: Option<Spanned<String>>,
     scenarios: Vec<FileScenario>,
 }
 
@@ -147,117 +140,172 @@ pub fn load_file(path: &Path, api: &Api) -> Result<ScenarioFile, Error> {
             message: e.to_string().lines().next().unwrap_or("").to_owned(),
         }
     })?;
-    let mut diagnostics = Vec::new();
-    let mut scenarios = Vec::new();
-    let at = |line: u64, col: u64| Location::at_line(path, line, col);
-    let known: Vec<&str> = api.operations.iter().map(|o| o.id.as_str()).collect();
-    let check_op = |name: &Spanned<String>, diagnostics: &mut Vec<Diagnostic>| {
-        if api.operation(&name.value).is_none() {
-            let near = crate::error::did_you_mean(known.iter().copied(), &name.value);
-            let hint = near
-                .map(|n| format!(" (did you mean '{n}'?)"))
-                .unwrap_or_default();
-            diagnostics.push(Diagnostic::error(
-                at(name.referenced.line(), name.referenced.column()),
-                format!("unknown operation '{}'{hint}", name.value),
-            ));
-        }
+    let mut reader = Reader {
+        path,
+        api,
+        known: api.operations.iter().map(|o| o.id.as_str()).collect(),
+        diagnostics: Vec::new(),
     };
-    for entry in doc.scenarios {
-        check_op(&entry.operation, &mut diagnostics);
-        let operation = entry.operation.value.clone();
-        let line = entry.operation.referenced.line();
-        let outcome = match parse_outcome(&entry.outcome.value, api, &operation) {
-            Ok(o) => o,
-            Err(e) => {
-                let l = &entry.outcome.referenced;
-                diagnostics.push(Diagnostic::error(at(l.line(), l.column()), e));
-                continue;
-            }
-        };
-        let convert = |steps: Vec<FileStep>, diagnostics: &mut Vec<Diagnostic>| -> Vec<Step> {
-            steps
-                .into_iter()
-                .map(|s| {
-                    if let Some(call) = &s.call {
-                        check_op(call, diagnostics);
-                    }
-                    to_step(s, &operation)
-                })
-                .collect()
-        };
-        let mut steps = convert(entry.steps, &mut diagnostics);
-        let cleanup = convert(entry.cleanup, &mut diagnostics);
-        if steps.is_empty() {
-            diagnostics.push(Diagnostic::error(at(line, 1), "scenario has no steps"));
-            continue;
-        }
-        // The last step proves the outcome unless it says otherwise.
-        if let Some(last) = steps.last_mut() {
-            if last.expect.status.is_none() && last.expect.error_code.is_none() {
-                match &outcome {
-                    Outcome::Success(s) => last.expect.status = Some(*s),
-                    Outcome::ErrorCode {
-                        name,
-                        status,
-                        reason,
-                    } => {
-                        last.expect.status = *status;
-                        if name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-                            last.expect.error_code = Some(name.clone());
-                        }
-                        last.expect.reason.clone_from(reason);
-                    }
-                    Outcome::Lifecycle => {}
-                }
-            }
-        }
-        let variant = entry.variant.unwrap_or_else(|| "file".to_owned());
-        let id = entry
-            .id
-            .unwrap_or_else(|| Scenario::make_id(&operation, &outcome, &variant));
-        let mut identities: Vec<String> = steps
-            .iter()
-            .chain(&cleanup)
-            .filter_map(|s| s.identity.clone())
-            .collect();
-        identities.sort();
-        identities.dedup();
-        let fixtures = referenced_fixtures(&steps, &cleanup);
-        let mutates = entry.mutates.unwrap_or_else(|| {
-            steps.iter().any(|s| {
-                api.operation(&s.operation)
-                    .is_some_and(|op| op.method != crate::spec::Method::Get)
-            })
-        });
-        scenarios.push(Scenario {
-            id,
-            operation,
-            outcome,
-            steps,
-            cleanup,
-            tags: Tags {
-                mutates,
-                identities,
-                fixtures,
-            },
-            origin: Origin::File {
-                path: path.to_owned(),
-                line: Some(line),
-            },
-            ignored: None,
-        });
+    if let Some(named) = &doc.api {
+        reader.check_api(named);
     }
-    if !diagnostics.is_empty() {
+    let scenarios: Vec<Scenario> = doc
+        .scenarios
+        .into_iter()
+        .filter_map(|entry| reader.scenario(entry))
+        .collect();
+    if !reader.diagnostics.is_empty() {
         return Err(Error::Invalid {
             path: path.to_owned(),
-            diagnostics,
+            diagnostics: reader.diagnostics,
         });
     }
     Ok(ScenarioFile {
         path: path.to_owned(),
         scenarios,
     })
+}
+
+/// One file being read: what it is checked against, and what was found wrong so far.
+struct Reader<'a> {
+    path: &'a Path,
+    api: &'a Api,
+    known: Vec<&'a str>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn at(&self, span: &serde_saphyr::Location) -> Location {
+        Location::at_line(self.path, span.line(), span.column())
+    }
+
+    /// `api:` names the API the file is written for (its `info.title`): another one is an error.
+    fn check_api(&mut self, named: &Spanned<String>) {
+        if named.value != self.api.title {
+            self.diagnostics.push(Diagnostic::error(
+                self.at(&named.referenced),
+                format!(
+                    "scenario file is for API '{}', but the spec describes '{}'",
+                    named.value, self.api.title
+                ),
+            ));
+        }
+    }
+
+    /// An unknown operation is an error, with a near match when there is one.
+    fn check_operation(&mut self, name: &Spanned<String>) {
+        if self.api.operation(&name.value).is_some() {
+            return;
+        }
+        let near = crate::error::did_you_mean(self.known.iter().copied(), &name.value);
+        let hint = near
+            .map(|n| format!(" (did you mean '{n}'?)"))
+            .unwrap_or_default();
+        self.diagnostics.push(Diagnostic::error(
+            self.at(&name.referenced),
+            format!("unknown operation '{}'{hint}", name.value),
+        ));
+    }
+
+    fn steps(&mut self, steps: Vec<FileStep>, operation: &str) -> Vec<Step> {
+        steps
+            .into_iter()
+            .map(|s| {
+                if let Some(call) = &s.call {
+                    self.check_operation(call);
+                }
+                to_step(s, operation)
+            })
+            .collect()
+    }
+
+    /// One entry as a scenario, or `None` after recording why it is not one.
+    fn scenario(&mut self, entry: FileScenario) -> Option<Scenario> {
+        self.check_operation(&entry.operation);
+        let operation = entry.operation.value.clone();
+        let line = entry.operation.referenced.line();
+        let outcome = match parse_outcome(&entry.outcome.value, self.api, &operation) {
+            Ok(o) => o,
+            Err(e) => {
+                let at = self.at(&entry.outcome.referenced);
+                self.diagnostics.push(Diagnostic::error(at, e));
+                return None;
+            }
+        };
+        let mut steps = self.steps(entry.steps, &operation);
+        let cleanup = self.steps(entry.cleanup, &operation);
+        let Some(last) = steps.last_mut() else {
+            let at = Location::at_line(self.path, line, 1);
+            self.diagnostics
+                .push(Diagnostic::error(at, "scenario has no steps"));
+            return None;
+        };
+        prove_outcome(last, &outcome);
+        let variant = entry.variant.unwrap_or_else(|| "file".to_owned());
+        let id = entry
+            .id
+            .unwrap_or_else(|| Scenario::make_id(&operation, &outcome, &variant));
+        let tags = self.tags(&steps, &cleanup, entry.mutates);
+        Some(Scenario {
+            id,
+            operation,
+            outcome,
+            steps,
+            cleanup,
+            tags,
+            origin: Origin::File {
+                path: self.path.to_owned(),
+                line: Some(line),
+            },
+            ignored: None,
+        })
+    }
+
+    /// The identities and fixtures a scenario names, and whether it mutates (it says so, or a
+    /// step is not a GET).
+    fn tags(&self, steps: &[Step], cleanup: &[Step], mutates: Option<bool>) -> Tags {
+        let mut identities: Vec<String> = steps
+            .iter()
+            .chain(cleanup)
+            .filter_map(|s| s.identity.clone())
+            .collect();
+        identities.sort();
+        identities.dedup();
+        let mutates = mutates.unwrap_or_else(|| {
+            steps.iter().any(|s| {
+                self.api
+                    .operation(&s.operation)
+                    .is_some_and(|op| op.method != crate::spec::Method::Get)
+            })
+        });
+        Tags {
+            mutates,
+            identities,
+            fixtures: referenced_fixtures(steps, cleanup),
+        }
+    }
+}
+
+/// The last step proves the outcome unless it says otherwise.
+fn prove_outcome(last: &mut Step, outcome: &Outcome) {
+    if last.expect.status.is_some() || last.expect.error_code.is_some() {
+        return;
+    }
+    match outcome {
+        Outcome::Success(s) => last.expect.status = Some(*s),
+        Outcome::ErrorCode {
+            name,
+            status,
+            reason,
+        } => {
+            last.expect.status = *status;
+            if name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                last.expect.error_code = Some(name.clone());
+            }
+            last.expect.reason.clone_from(reason);
+        }
+        Outcome::Lifecycle => {}
+    }
 }
 
 fn to_step(s: FileStep, default_op: &str) -> Step {
@@ -380,4 +428,42 @@ pub fn merge(generated: Vec<Scenario>, files: &[ScenarioFile]) -> Vec<Scenario> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped_api() -> Api {
+        let spec =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/google-classroom/invitations.yaml");
+        Api::load(spec).expect("shipped spec")
+    }
+
+    fn write(name: &str, text: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("contractor-file-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("tmp");
+        let path = dir.join("s.yaml");
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    const SCENARIO: &str = "scenarios:\n  - operation: classroom.invitations.get\n    outcome: 200\n    steps:\n      - as: teacher\n        params: {id: x}\n";
+
+    #[test]
+    fn an_api_key_naming_the_spec_s_api_is_accepted() {
+        let api = shipped_api();
+        let path = write("api-ok", &format!("api: {}\n{SCENARIO}", api.title));
+        assert_eq!(load_file(&path, &api).expect("loads").scenarios.len(), 1);
+    }
+
+    #[test]
+    fn an_api_key_naming_another_api_is_a_located_error() {
+        let api = shipped_api();
+        let path = write("api-other", &format!("api: Petstore\n{SCENARIO}"));
+        let err = load_file(&path, &api).unwrap_err().to_string();
+        assert!(err.contains("scenario file is for API 'Petstore'"), "{err}");
+        assert!(err.contains(&format!("{}:1:", path.display())), "{err}");
+    }
 }

@@ -7,6 +7,6 @@ mod generate;
 mod model;
 pub mod synth;
 
-pub use file::{load_dir, load_file, merge, Fixtures, ScenarioFile};
+pub use file::{load_dir, load_file, merge, ScenarioFile};
 pub use generate::{generate, GenerateOptions};
 pub use model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};
