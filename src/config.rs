@@ -237,108 +237,164 @@ pub fn resolve(flags: &Flags, env: impl Fn(&str) -> Option<String>) -> Result<Co
         .clone()
         .or_else(|| env("CONTRACTOR_CONFIG").map(PathBuf::from));
     let (file_path, file) = FileConfig::find(explicit.as_deref())?;
-    let file_path = file_path.unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
-    let path_of = |flag: &Option<PathBuf>, var: &str, file: &Option<PathBuf>| {
-        flag.clone()
-            .or_else(|| env(var).map(PathBuf::from))
-            .or_else(|| file.clone())
+    let sources = Sources {
+        flags,
+        env: &env,
+        file_path: file_path.unwrap_or_else(|| PathBuf::from(DEFAULT_FILE)),
+        file,
     };
-    let rate = match (&flags.rate, env("CONTRACTOR_RATE"), &file.rate) {
-        (Some(text), _, _) => Some(parse_rate(text).ok_or_else(|| {
-            Error::Usage(format!(
-                "--rate takes requests per second such as `10/s`, not '{text}'"
-            ))
-        })?),
-        (None, Some(value), _) => {
-            Some(parse_rate(&value).ok_or_else(|| not_positive("CONTRACTOR_RATE", &value))?)
-        }
-        (None, None, Some(value)) => Some(file_rate(&file_path, value)?),
-        (None, None, None) => None,
-    };
-    let whole = |name: &str| -> Result<Option<u64>, Error> {
-        env(name)
-            .map(|v| {
-                v.trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| not_positive(name, &v))
-            })
-            .transpose()
-    };
-    let secs = |flag: Option<u64>, var: &str, file: Option<u64>, default: u64| {
-        let chosen = flag.or(whole(var)?).or(file).unwrap_or(default);
-        Ok::<_, Error>(Some(Duration::from_secs(chosen.max(1))))
-    };
-    let max_ms = flags
-        .max_response_time_ms
-        .or(whole("CONTRACTOR_MAX_RESPONSE_TIME_MS")?)
-        .or(file.max_response_time);
-    let concurrency = flags
-        .concurrency
-        .or(whole("CONTRACTOR_CONCURRENCY")?.map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
-        .or(file.concurrency);
-    let allow_mutations = if flags.allow_mutations {
-        true
-    } else {
-        match env("CONTRACTOR_ALLOW_MUTATIONS") {
-            Some(v) => parse_bool("CONTRACTOR_ALLOW_MUTATIONS", &v)?,
-            None => file.allow_mutations.unwrap_or(false),
-        }
-    };
-    let mut checks_off = flags.checks_off.clone();
-    if let Some(list) = env("CONTRACTOR_CHECKS_OFF") {
-        checks_off.extend(
-            list.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
-        );
-    }
-    checks_off.extend(file.checks_off.iter().cloned());
-    let mut mirrors = flags.mirrors.clone();
-    mirrors.extend(
-        file.mirrors
-            .iter()
-            .filter(|m| !mirrors.contains(m))
-            .cloned()
-            .collect::<Vec<_>>(),
-    );
+    let (flags, file) = (sources.flags, &sources.file);
     Ok(Config {
-        spec: path_of(&flags.spec, "CONTRACTOR_SPEC", &file.spec),
+        spec: sources.path(&flags.spec, "CONTRACTOR_SPEC", &file.spec),
         target: flags
             .target
             .clone()
             .or_else(|| env("CONTRACTOR_TARGET"))
             .or(file.target.clone()),
-        scenarios: path_of(&flags.scenarios, "CONTRACTOR_SCENARIOS", &file.scenarios),
-        fixture: path_of(&flags.fixture, "CONTRACTOR_FIXTURE", &file.fixture),
+        scenarios: sources.path(&flags.scenarios, "CONTRACTOR_SCENARIOS", &file.scenarios),
+        fixture: sources.path(&flags.fixture, "CONTRACTOR_FIXTURE", &file.fixture),
         mutants: flags.mutants.clone(),
-        max_response_time: max_ms.map(Duration::from_millis),
+        max_response_time: sources
+            .number(
+                flags.max_response_time_ms,
+                "CONTRACTOR_MAX_RESPONSE_TIME_MS",
+                file.max_response_time,
+            )?
+            .map(Duration::from_millis),
         slow: None,
-        checks_off,
-        timeout: secs(
+        checks_off: sources.checks_off(),
+        timeout: sources.secs(
             flags.timeout,
             "CONTRACTOR_TIMEOUT",
             file.timeout,
             DEFAULT_TIMEOUT_SECS,
         )?,
-        seed: flags.seed.or(whole("CONTRACTOR_SEED")?).unwrap_or(1),
-        allow_mutations,
-        rate,
-        concurrency,
-        time_budget: secs(
+        seed: sources
+            .number(flags.seed, "CONTRACTOR_SEED", None)?
+            .unwrap_or(1),
+        allow_mutations: sources.allow_mutations()?,
+        rate: sources.rate()?,
+        concurrency: sources
+            .number(
+                flags.concurrency.map(|n| n as u64),
+                "CONTRACTOR_CONCURRENCY",
+                file.concurrency.map(|n| n as u64),
+            )?
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        time_budget: sources.secs(
             flags.time_budget,
             "CONTRACTOR_TIME_BUDGET",
             file.time_budget,
             DEFAULT_TIME_BUDGET_SECS,
         )?,
-        junit: path_of(&flags.junit, "CONTRACTOR_JUNIT", &None),
-        json: path_of(&flags.json, "CONTRACTOR_JSON", &None),
-        mirrors,
+        junit: sources.path(&flags.junit, "CONTRACTOR_JUNIT", &None),
+        json: sources.path(&flags.json, "CONTRACTOR_JSON", &None),
+        mirrors: sources.mirrors(),
         identity_vars: file.identities.clone(),
         fixture_values: file.fixtures.clone(),
     })
+}
+
+/// The three sources of settings, asked in order.
+struct Sources<'a, E: Fn(&str) -> Option<String>> {
+    flags: &'a Flags,
+    env: &'a E,
+    file_path: PathBuf,
+    file: FileConfig,
+}
+
+impl<E: Fn(&str) -> Option<String>> Sources<'_, E> {
+    fn path(&self, flag: &Option<PathBuf>, var: &str, file: &Option<PathBuf>) -> Option<PathBuf> {
+        flag.clone()
+            .or_else(|| (self.env)(var).map(PathBuf::from))
+            .or_else(|| file.clone())
+    }
+
+    /// A whole number: the flag, else the variable (which must be a positive number), else
+    /// the file.
+    fn number(
+        &self,
+        flag: Option<u64>,
+        var: &str,
+        file: Option<u64>,
+    ) -> Result<Option<u64>, Error> {
+        if flag.is_some() {
+            return Ok(flag);
+        }
+        match (self.env)(var) {
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .map(Some)
+                .ok_or_else(|| not_positive(var, &v)),
+            None => Ok(file),
+        }
+    }
+
+    fn secs(
+        &self,
+        flag: Option<u64>,
+        var: &str,
+        file: Option<u64>,
+        default: u64,
+    ) -> Result<Option<Duration>, Error> {
+        let chosen = self.number(flag, var, file)?.unwrap_or(default);
+        Ok(Some(Duration::from_secs(chosen.max(1))))
+    }
+
+    fn rate(&self) -> Result<Option<f64>, Error> {
+        if let Some(text) = &self.flags.rate {
+            return parse_rate(text).map(Some).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--rate takes requests per second such as `10/s`, not '{text}'"
+                ))
+            });
+        }
+        if let Some(value) = (self.env)("CONTRACTOR_RATE") {
+            return parse_rate(&value)
+                .map(Some)
+                .ok_or_else(|| not_positive("CONTRACTOR_RATE", &value));
+        }
+        self.file
+            .rate
+            .as_ref()
+            .map(|value| file_rate(&self.file_path, value))
+            .transpose()
+    }
+
+    fn allow_mutations(&self) -> Result<bool, Error> {
+        if self.flags.allow_mutations {
+            return Ok(true);
+        }
+        match (self.env)("CONTRACTOR_ALLOW_MUTATIONS") {
+            Some(v) => parse_bool("CONTRACTOR_ALLOW_MUTATIONS", &v),
+            None => Ok(self.file.allow_mutations.unwrap_or(false)),
+        }
+    }
+
+    /// Every source's, joined: a check switched off anywhere stays off.
+    fn checks_off(&self) -> Vec<String> {
+        let mut off = self.flags.checks_off.clone();
+        if let Some(list) = (self.env)("CONTRACTOR_CHECKS_OFF") {
+            let names = list.split(',').map(str::trim).filter(|s| !s.is_empty());
+            off.extend(names.map(str::to_owned));
+        }
+        off.extend(self.file.checks_off.iter().cloned());
+        off
+    }
+
+    /// The flags' folders, then the file's.
+    fn mirrors(&self) -> Vec<PathBuf> {
+        let mut mirrors = self.flags.mirrors.clone();
+        for m in &self.file.mirrors {
+            if !mirrors.contains(m) {
+                mirrors.push(m.clone());
+            }
+        }
+        mirrors
+    }
 }
 
 /// `10/s`, `10 /s` or `10`: a positive, finite number of requests a second.

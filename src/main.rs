@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use contractor::config::Config;
@@ -22,20 +23,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Load specs or API listings and report versions, operations, error codes and diagnostics.
-    Lint {
-        /// Spec files (OpenAPI 3.0/3.1, Swagger 2.0; YAML, JSON, Markdown) or API listings.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Print JSON (one object per file) instead of text.
-        #[arg(long)]
-        json: bool,
-        /// A folder to look up the files a listing names (repeatable).
-        #[arg(long = "mirror", value_name = "DIR")]
-        mirrors: Vec<PathBuf>,
-        /// Allow downloading listed specs and remote $refs over HTTP(S).
-        #[arg(long)]
-        fetch: bool,
-    },
+    Lint(LintArgs),
     /// Run the conformance scenarios (default: the shipped Classroom suite against the embedded emulator).
     Run {
         #[command(flatten)]
@@ -69,29 +57,50 @@ enum Command {
         suite: SuiteArgs,
     },
     /// Serve a stub on 127.0.0.1: the Google Classroom emulator, or any spec.
-    Stub {
-        /// Serve this spec with the spec-driven stub (default: the Classroom emulator).
-        #[arg(long, value_name = "PATH")]
-        spec: Option<PathBuf>,
-        /// Serve an emulator: google-classroom.
-        #[arg(long, value_name = "NAME")]
-        emulator: Option<String>,
-        /// The port on 127.0.0.1 (0 picks a free one).
-        #[arg(long, default_value_t = 4010)]
-        port: u16,
-        /// Switch on a named fault (repeatable); see --list-mutants.
-        #[arg(long = "mutant", value_name = "NAME")]
-        mutants: Vec<String>,
-        /// How late the slow_responses mutant answers, in milliseconds.
-        #[arg(long, default_value_t = 1500)]
-        slow_ms: u64,
-        /// The emulator's fixture file (users, tokens, courses).
-        #[arg(long, value_name = "FILE")]
-        fixture: Option<PathBuf>,
-        /// List the mutants and the clause each breaks, then exit.
-        #[arg(long)]
-        list_mutants: bool,
-    },
+    Stub(StubArgs),
+}
+
+/// What `lint` reads.
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Spec files (OpenAPI 3.0/3.1, Swagger 2.0; YAML, JSON, Markdown) or API listings.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Print JSON (one object per file) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// A folder to look up the files a listing names (repeatable).
+    #[arg(long = "mirror", value_name = "DIR")]
+    mirrors: Vec<PathBuf>,
+    /// Allow downloading listed specs and remote $refs over HTTP(S).
+    #[arg(long)]
+    fetch: bool,
+}
+
+/// What `stub` serves.
+#[derive(clap::Args)]
+struct StubArgs {
+    /// Serve this spec with the spec-driven stub (default: the Classroom emulator).
+    #[arg(long, value_name = "PATH")]
+    spec: Option<PathBuf>,
+    /// Serve an emulator: google-classroom.
+    #[arg(long, value_name = "NAME")]
+    emulator: Option<String>,
+    /// The port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 4010)]
+    port: u16,
+    /// Switch on a named fault (repeatable); see --list-mutants.
+    #[arg(long = "mutant", value_name = "NAME")]
+    mutants: Vec<String>,
+    /// How late the slow_responses mutant answers, in milliseconds.
+    #[arg(long, default_value_t = 1500)]
+    slow_ms: u64,
+    /// The emulator's fixture file (users, tokens, courses).
+    #[arg(long, value_name = "FILE")]
+    fixture: Option<PathBuf>,
+    /// List the mutants and the clause each breaks, then exit.
+    #[arg(long)]
+    list_mutants: bool,
 }
 
 /// What a suite is made of, for `run` and `list`.
@@ -182,23 +191,8 @@ fn fail(e: &contractor::Error) -> i32 {
 
 fn main() -> ExitCode {
     contractor::install_crypto_provider();
-    let cli = Cli::parse();
-    let code = match cli.command {
-        Command::Lint {
-            paths,
-            json,
-            mirrors,
-            fetch,
-        } => {
-            let reports = contractor::lint::run(&paths, &LoadOptions { mirrors, fetch });
-            if json {
-                let out = contractor::lint::render_json(&reports);
-                println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-            } else {
-                print!("{}", contractor::lint::render_text(&reports));
-            }
-            contractor::lint::exit_code(&reports)
-        }
+    let code = match Cli::parse().command {
+        Command::Lint(args) => lint(args),
         Command::Run {
             suite,
             filter,
@@ -221,13 +215,10 @@ fn main() -> ExitCode {
         },
         Command::Replay { file, suite } => {
             let file = file.unwrap_or_else(|| PathBuf::from(contractor::report::LAST_RUN));
-            match suite
+            let replayed = suite
                 .config(None)
-                .and_then(|c| contractor::suite::replay(&file, &c))
-            {
-                Ok(code) => code,
-                Err(e) => fail(&e),
-            }
+                .and_then(|c| contractor::suite::replay(&file, &c));
+            replayed.unwrap_or_else(|e| fail(&e))
         }
         Command::List { suite } => match suite
             .config(None)
@@ -239,41 +230,46 @@ fn main() -> ExitCode {
                 contractor::error::EXIT_OK
             }
         },
-        Command::Stub {
-            spec,
-            emulator,
-            port,
-            mutants,
-            slow_ms,
-            fixture,
-            list_mutants,
-        } => {
-            if list_mutants {
-                for m in Mutant::ALL {
-                    let scope = if m.is_generic() {
-                        "any spec"
-                    } else {
-                        "google-classroom"
-                    };
-                    println!("{:<26} {:<17} {}", m.name(), scope, m.clause());
-                }
-                return ExitCode::SUCCESS;
-            }
-            let options = StubOptions {
-                spec,
-                emulator,
-                port,
-                mutants,
-                slow: std::time::Duration::from_millis(slow_ms),
-                fixture,
-            };
-            match serve_stub(options) {
-                Ok(()) => contractor::error::EXIT_OK,
-                Err(e) => fail(&e),
-            }
+        Command::Stub(args) if args.list_mutants => {
+            say(&list_mutants());
+            contractor::error::EXIT_OK
         }
+        Command::Stub(args) => match serve_stub(args) {
+            Ok(()) => contractor::error::EXIT_OK,
+            Err(e) => fail(&e),
+        },
     };
     ExitCode::from(code as u8)
+}
+
+/// `contractor lint`: a report per file, as text or JSON.
+fn lint(args: LintArgs) -> i32 {
+    let options = LoadOptions {
+        mirrors: args.mirrors,
+        fetch: args.fetch,
+    };
+    let reports = contractor::lint::run(&args.paths, &options);
+    if args.json {
+        let out = contractor::lint::render_json(&reports);
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        print!("{}", contractor::lint::render_text(&reports));
+    }
+    contractor::lint::exit_code(&reports)
+}
+
+/// `contractor stub --list-mutants`: each mutant, where it applies, and the clause it breaks.
+fn list_mutants() -> String {
+    let mut out = String::new();
+    for m in Mutant::ALL {
+        let scope = if m.is_generic() {
+            "any spec"
+        } else {
+            "google-classroom"
+        };
+        out.push_str(&format!("{:<26} {:<17} {}\n", m.name(), scope, m.clause()));
+    }
+    out
 }
 
 /// `contractor list`: each scenario's id, outcome and whether it runs, then the counts.
@@ -296,18 +292,9 @@ fn list(suite: &contractor::suite::Suite) -> String {
     out
 }
 
-struct StubOptions {
-    spec: Option<PathBuf>,
-    emulator: Option<String>,
-    port: u16,
-    mutants: Vec<String>,
-    slow: std::time::Duration,
-    fixture: Option<PathBuf>,
-}
-
 /// The emulator's responder and banner (its identities).
 fn emulator_stub(
-    options: &StubOptions,
+    options: &StubArgs,
     mutants: &[Mutant],
 ) -> Result<(Arc<dyn Responder>, String), Error> {
     let fixture = match &options.fixture {
@@ -329,14 +316,14 @@ fn emulator_stub(
     for (key, user) in &fixture.users {
         banner.push_str(&format!("  {key:<16} {:<36} {}\n", user.email, user.token));
     }
-    let emulator = Emulator::new(&fixture, mutants, options.slow);
+    let emulator = Emulator::new(&fixture, mutants, Duration::from_millis(options.slow_ms));
     Ok((Arc::new(emulator), banner))
 }
 
 /// The spec-driven stub's responder and banner; only generic mutants apply to it.
 fn spec_stub(
     path: &Path,
-    options: &StubOptions,
+    options: &StubArgs,
     mutants: &[Mutant],
 ) -> Result<(Arc<dyn Responder>, String), Error> {
     if let Some(m) = mutants.iter().find(|m| !m.is_generic()) {
@@ -356,12 +343,16 @@ fn spec_stub(
         api.title,
         api.operations.len()
     );
-    let stub = SpecStub::new(Arc::new(api), mutants, options.slow);
+    let stub = SpecStub::new(
+        Arc::new(api),
+        mutants,
+        Duration::from_millis(options.slow_ms),
+    );
     Ok((Arc::new(stub), banner))
 }
 
 /// Builds the responder the flags ask for, serves it until Ctrl-C or SIGTERM.
-fn serve_stub(options: StubOptions) -> Result<(), Error> {
+fn serve_stub(options: StubArgs) -> Result<(), Error> {
     let mutants = options
         .mutants
         .iter()
