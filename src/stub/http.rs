@@ -323,81 +323,24 @@ fn hex_value(digit: u8) -> Option<u8> {
 
 /// A responder for the adapters' tests, routed by the last path segment.
 #[cfg(test)]
-pub(crate) mod test_support {
-    use std::time::Duration;
-
-    use serde_json::json;
-
-    use crate::stub::{Responder, StubRequest, StubResponse};
-
-    /// `.../text` answers `text/plain`, `.../bare` a body with no content-type, `.../slow` a
-    /// JSON body after 300 ms, `.../panic` panics, `.../odd` has an invalid status and header;
-    /// anything else echoes the request as JSON.
-    pub(crate) struct Echo;
-
-    pub(crate) const SLOW: Duration = Duration::from_millis(300);
-
-    impl Responder for Echo {
-        fn respond(&self, request: &StubRequest) -> StubResponse {
-            let plain = |content_type: Option<&str>| StubResponse {
-                status: 200,
-                headers: content_type
-                    .map(|ct| vec![("content-type".to_owned(), ct.to_owned())])
-                    .unwrap_or_default(),
-                body: b"hello".to_vec(),
-                delay: None,
-            };
-            match request.path.rsplit('/').next().unwrap_or("") {
-                "text" => plain(Some("text/plain")),
-                "bare" => plain(None),
-                "slow" => StubResponse {
-                    delay: Some(SLOW),
-                    ..StubResponse::json(200, &json!({ "slow": true }))
-                },
-                "panic" => panic!("test responder asked to panic"),
-                "odd" => StubResponse {
-                    status: 42,
-                    headers: vec![
-                        ("bad header".to_owned(), "x".to_owned()),
-                        ("x-bad-value".to_owned(), "a\nb".to_owned()),
-                        ("x-good".to_owned(), "yes".to_owned()),
-                        ("content-length".to_owned(), "999".to_owned()),
-                    ],
-                    body: b"odd".to_vec(),
-                    delay: None,
-                },
-                _ => StubResponse::json(
-                    201,
-                    &json!({
-                        "method": request.method,
-                        "path": request.path,
-                        "query": request.query,
-                        "probe": request.header("x-probe"),
-                        "body": String::from_utf8_lossy(&request.body),
-                    }),
-                ),
-            }
-        }
-    }
-
-    /// A plain-HTTP client (no TLS provider needed, but reqwest wants one installed).
-    pub(crate) fn client() -> reqwest::Client {
-        crate::install_crypto_provider();
-        reqwest::Client::builder()
-            .build()
-            .expect("failed to build the test client")
-    }
-}
-
-#[cfg(test)]
 mod tests {
     use std::time::Instant;
 
-    use serde_json::{json, Value};
+    use serde_json::Value;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    use super::test_support::{client, Echo, SLOW};
     use super::*;
+    use crate::stub::adapter_contract::{self as contract, client, Echo, SLOW};
+
+    #[tokio::test]
+    async fn keeps_the_adapter_contract() {
+        let stub = stub().await;
+        contract::echoes_the_request(&stub.url()).await;
+        contract::passes_content_types_through(&stub.url()).await;
+        contract::survives_a_misbehaving_responder(&stub.url()).await;
+        contract::honours_the_delay(&stub.url()).await;
+        stub.shutdown().await;
+    }
 
     async fn stub() -> HttpStub {
         let addr = "127.0.0.1:0".parse().unwrap();
@@ -421,84 +364,6 @@ mod tests {
             .collect();
         assert_eq!(pairs, expected);
         assert_eq!(decode("%FF"), "\u{FFFD}");
-    }
-
-    #[tokio::test]
-    async fn echoes_raw_path_decoded_query_headers_and_body() {
-        let stub = stub().await;
-        let url = format!(
-            "{}/v1/invitations/abc%3Aaccept?name=a%20b&x=1+2&flag",
-            stub.url()
-        );
-        let response = client()
-            .post(&url)
-            .header("X-Probe", "yes")
-            .body("hello body")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
-        assert_eq!(
-            body,
-            json!({
-                "method": "POST",
-                "path": "/v1/invitations/abc%3Aaccept",
-                "query": [["name", "a b"], ["x", "1 2"], ["flag", ""]],
-                "probe": "yes",
-                "body": "hello body",
-            })
-        );
-        stub.shutdown().await;
-    }
-
-    #[tokio::test]
-    async fn passes_content_type_through_unchanged() {
-        let stub = stub().await;
-        let client = client();
-        let text = client
-            .get(format!("{}/text", stub.url()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(text.headers()["content-type"], "text/plain");
-        assert_eq!(text.text().await.unwrap(), "hello");
-        let bare = client
-            .get(format!("{}/bare", stub.url()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(bare.headers().get("content-type"), None);
-        assert_eq!(bare.text().await.unwrap(), "hello");
-        stub.shutdown().await;
-    }
-
-    #[tokio::test]
-    async fn survives_invalid_status_headers_and_a_panicking_responder() {
-        let stub = stub().await;
-        let client = client();
-        let odd = client
-            .get(format!("{}/odd", stub.url()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(odd.status(), 500);
-        assert_eq!(odd.headers()["x-good"], "yes");
-        assert_eq!(odd.headers().get("x-bad-value"), None);
-        assert_eq!(odd.text().await.unwrap(), "odd");
-        let panicked = client
-            .get(format!("{}/panic", stub.url()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(panicked.status(), 500);
-        let again = client
-            .get(format!("{}/text", stub.url()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(again.status(), 200);
-        stub.shutdown().await;
     }
 
     #[tokio::test]
@@ -555,24 +420,6 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(ok.status(), 200);
-        stub.shutdown().await;
-    }
-
-    #[tokio::test]
-    async fn honours_delay() {
-        let stub = stub().await;
-        let started = Instant::now();
-        let response = client()
-            .get(format!("{}/slow", stub.url()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        assert!(
-            started.elapsed() >= SLOW,
-            "answered after {:?}",
-            started.elapsed()
-        );
         stub.shutdown().await;
     }
 

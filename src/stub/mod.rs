@@ -4,6 +4,8 @@
 //!
 //! May import `spec` and `scenario`; never `run`, `check` or `report`.
 
+#[cfg(test)]
+mod adapter_contract;
 pub mod classroom;
 mod embedded;
 mod exchange;

@@ -96,97 +96,15 @@ fn to_template(response: StubResponse) -> ResponseTemplate {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Instant;
-
-    use serde_json::{json, Value};
-
     use super::*;
-    use crate::stub::http::test_support::{client, Echo, SLOW};
+    use crate::stub::adapter_contract::{self as contract, Echo};
 
     #[tokio::test]
-    async fn echoes_raw_path_decoded_query_headers_and_body() {
+    async fn keeps_the_adapter_contract() {
         let server = serve_wiremock(Arc::new(Echo)).await;
-        let url = format!(
-            "{}/v1/invitations/abc%3Aaccept?name=a%20b&x=1+2&flag",
-            server.uri()
-        );
-        let response = client()
-            .post(&url)
-            .header("X-Probe", "yes")
-            .body("hello body")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201);
-        assert_eq!(response.headers()["content-type"], "application/json");
-        let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
-        assert_eq!(
-            body,
-            json!({
-                "method": "POST",
-                "path": "/v1/invitations/abc%3Aaccept",
-                "query": [["name", "a b"], ["x", "1 2"], ["flag", ""]],
-                "probe": "yes",
-                "body": "hello body",
-            })
-        );
-    }
-
-    #[tokio::test]
-    async fn passes_content_type_through_unchanged() {
-        let server = serve_wiremock(Arc::new(Echo)).await;
-        let client = client();
-        let text = client
-            .get(format!("{}/text", server.uri()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(text.headers()["content-type"], "text/plain");
-        assert_eq!(text.text().await.unwrap(), "hello");
-        let bare = client
-            .get(format!("{}/bare", server.uri()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(bare.headers().get("content-type"), None);
-        assert_eq!(bare.text().await.unwrap(), "hello");
-    }
-
-    #[tokio::test]
-    async fn survives_invalid_status_headers_and_a_panicking_responder() {
-        let server = serve_wiremock(Arc::new(Echo)).await;
-        let client = client();
-        let odd = client
-            .get(format!("{}/odd", server.uri()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(odd.status(), 500);
-        assert_eq!(odd.headers()["x-good"], "yes");
-        assert_eq!(odd.headers().get("x-bad-value"), None);
-        assert_eq!(odd.text().await.unwrap(), "odd");
-        let panicked = client
-            .get(format!("{}/panic", server.uri()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(panicked.status(), 500);
-    }
-
-    #[tokio::test]
-    async fn honours_delay() {
-        let server = serve_wiremock(Arc::new(Echo)).await;
-        let started = Instant::now();
-        let response = client()
-            .get(format!("{}/slow", server.uri()))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        assert!(
-            started.elapsed() >= SLOW,
-            "answered after {:?}",
-            started.elapsed()
-        );
+        contract::echoes_the_request(&server.uri()).await;
+        contract::passes_content_types_through(&server.uri()).await;
+        contract::survives_a_misbehaving_responder(&server.uri()).await;
+        contract::honours_the_delay(&server.uri()).await;
     }
 }
