@@ -18,6 +18,18 @@ pub struct StubRequest {
 }
 
 impl StubRequest {
+    /// Headers as pairs, names lowercase, values read lossily as UTF-8 (what both adapters
+    /// hand a responder).
+    pub fn header_pairs(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_owned(), value)
+            })
+            .collect()
+    }
+
     /// The first value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

@@ -171,14 +171,7 @@ async fn handle(
         method: parts.method.as_str().to_ascii_uppercase(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(decode_query).unwrap_or_default(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                (name.as_str().to_owned(), value)
-            })
-            .collect(),
+        headers: StubRequest::header_pairs(&parts.headers),
         body,
     };
     let response = respond(responder.as_ref(), &request);

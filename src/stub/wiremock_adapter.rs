@@ -43,14 +43,7 @@ impl Respond for Adapter {
                 .query_pairs()
                 .map(|(name, value)| (name.into_owned(), value.into_owned()))
                 .collect(),
-            headers: request
-                .headers
-                .iter()
-                .map(|(name, value)| {
-                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                    (name.as_str().to_owned(), value)
-                })
-                .collect(),
+            headers: StubRequest::header_pairs(&request.headers),
             body: request.body.clone(),
         };
         to_template(respond(self.0.as_ref(), &request))
