@@ -189,10 +189,10 @@ pub enum Error {
         location: Location,
     },
     /// A fixture file (users, courses) that does not fit the fixture's shape.
-    #[error("failed to load fixture {}: {message}", path.display())]
+    #[error("failed to load fixture {location}: {message}")]
     Fixture {
-        /// The file.
-        path: PathBuf,
+        /// The file, and the line or pointer in it.
+        location: Location,
         /// What is wrong, and where in it.
         message: String,
     },

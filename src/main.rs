@@ -298,16 +298,7 @@ fn emulator_stub(
     mutants: &[Mutant],
 ) -> Result<(Arc<dyn Responder>, String), Error> {
     let fixture = match &options.fixture {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            Fixture::parse(&text).map_err(|message| Error::Fixture {
-                path: path.clone(),
-                message,
-            })?
-        }
+        Some(path) => Fixture::load(path)?,
         None => Fixture::shipped(),
     };
     let mut banner = String::from(

@@ -138,18 +138,7 @@ fn load_api(config: &Config) -> Result<(PathBuf, Arc<Api>), Error> {
 /// The fixture file asked for, else the shipped fixture for the emulator.
 fn load_fixture(config: &Config, emulated: bool) -> Result<Option<Fixture>, Error> {
     match &config.fixture {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            Fixture::parse(&text)
-                .map(Some)
-                .map_err(|message| Error::Fixture {
-                    path: path.clone(),
-                    message,
-                })
-        }
+        Some(path) => Fixture::load(path).map(Some),
         None if emulated && config.target.is_none() => Ok(Some(Fixture::shipped())),
         None => Ok(None),
     }

@@ -3,8 +3,11 @@
 //! same shape).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Deserialize;
+
+use crate::error::{escape_token, Error, Location};
 
 /// The fixture file shipped with contractor.
 pub const SHIPPED_FIXTURE: &str = include_str!("../../../scenarios/google-classroom/fixture.yaml");
@@ -72,19 +75,43 @@ impl Fixture {
     /// The shipped fixture.
     pub fn shipped() -> Fixture {
         // The shipped file is tested to parse; failing here is a build defect.
-        Fixture::parse(SHIPPED_FIXTURE).expect("the shipped Classroom fixture parses")
+        Fixture::parse_at(
+            Path::new("scenarios/google-classroom/fixture.yaml"),
+            SHIPPED_FIXTURE,
+        )
+        .expect("the shipped Classroom fixture parses")
     }
 
-    /// Parses a fixture file's text and checks that every course names known users.
-    pub fn parse(text: &str) -> Result<Fixture, String> {
-        let fixture: Fixture = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+    /// Reads a fixture file: a syntax or shape error says its line and column, a course that
+    /// names an unknown user says which course (as a JSON pointer).
+    pub fn load(path: &Path) -> Result<Fixture, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Fixture::parse_at(path, &text)
+    }
+
+    /// Parses a fixture file's text (`path` names it in errors) and checks that every course
+    /// names known users.
+    pub fn parse_at(path: &Path, text: &str) -> Result<Fixture, Error> {
+        let fixture: Fixture = serde_saphyr::from_str(text).map_err(|e| {
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            Error::Fixture {
+                location: Location::at_line(path, line, column),
+                message: e.to_string().lines().next().unwrap_or("").to_owned(),
+            }
+        })?;
         for (key, course) in &fixture.courses {
             let named = std::iter::once(&course.owner)
                 .chain(&course.teachers)
                 .chain(&course.students);
             for user in named {
                 if !fixture.users.contains_key(user) {
-                    return Err(format!("course '{key}' names unknown user '{user}'"));
+                    return Err(Error::Fixture {
+                        location: Location::new(path, format!("/courses/{}", escape_token(key))),
+                        message: format!("course '{key}' names unknown user '{user}'"),
+                    });
                 }
             }
         }
@@ -132,8 +159,25 @@ mod tests {
     }
 
     #[test]
-    fn rejects_a_course_naming_an_unknown_user() {
+    fn rejects_a_course_naming_an_unknown_user_at_its_pointer() {
         let text = "users: {}\ncourses:\n  c: {id: '1', owner: ghost, state: ACTIVE, member_limit: 1, teacher_limit: 1}\n";
-        assert!(Fixture::parse(text).unwrap_err().contains("ghost"));
+        let err = Fixture::parse_at(Path::new("f.yaml"), text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "failed to load fixture f.yaml#/courses/c: course 'c' names unknown user 'ghost'"
+        );
+    }
+
+    #[test]
+    fn a_shape_error_says_its_line() {
+        let text =
+            "users:\n  t: {id: '1', email: a, name: b, token: c, colour: red}\ncourses: {}\n";
+        let err = Fixture::parse_at(Path::new("f.yaml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("failed to load fixture f.yaml:2:"), "{err}");
+        assert!(err.contains("colour"), "{err}");
     }
 }
