@@ -71,3 +71,89 @@ impl Gate<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Origin, Outcome, Tags};
+
+    fn scenario(mutates: bool, identities: &[&str], fixtures: &[&str]) -> Scenario {
+        Scenario {
+            id: "op::200::valid".to_owned(),
+            operation: "op".to_owned(),
+            outcome: Outcome::Success(200),
+            steps: Vec::new(),
+            cleanup: Vec::new(),
+            tags: Tags {
+                mutates,
+                identities: identities.iter().map(|s| (*s).to_owned()).collect(),
+                fixtures: fixtures.iter().map(|s| (*s).to_owned()).collect(),
+            },
+            origin: Origin::Generated,
+            ignored: None,
+        }
+    }
+
+    fn refuse(target: Option<&str>, allow: bool, s: &Scenario) -> Option<String> {
+        let identities = Identities::new([("teacher".to_owned(), "Bearer t".to_owned())]);
+        let vars = BTreeMap::from([("fixtures.course".to_owned(), "1".to_owned())]);
+        let var = |n: &str| format!("VAR_{n}");
+        let gate = Gate {
+            target,
+            allow_mutations: allow,
+            identities: &identities,
+            vars: &vars,
+            identity_var: &var,
+        };
+        gate.refuse(s)
+    }
+
+    #[test]
+    fn mutations_outside_loopback_need_permission() {
+        let writes = scenario(true, &[], &[]);
+        let why = refuse(Some("https://staging.test"), false, &writes).expect("refused");
+        assert!(why.contains("--allow-mutations"), "{why}");
+        assert_eq!(refuse(Some("https://staging.test"), true, &writes), None);
+        assert_eq!(refuse(Some("http://127.0.0.1:9"), false, &writes), None);
+        assert_eq!(refuse(None, false, &writes), None);
+        let reads = scenario(false, &[], &[]);
+        assert_eq!(refuse(Some("https://staging.test"), false, &reads), None);
+    }
+
+    #[test]
+    fn a_missing_identity_or_fixture_value_names_what_to_set() {
+        let who = refuse(None, false, &scenario(false, &["invitee"], &[])).expect("refused");
+        assert_eq!(who, "needs identity 'invitee': set VAR_invitee");
+        let what =
+            refuse(None, false, &scenario(false, &["teacher"], &["other"])).expect("refused");
+        assert_eq!(what, "needs fixture value 'other': pass --fixture FILE");
+        assert_eq!(
+            refuse(None, false, &scenario(false, &["teacher"], &["course"])),
+            None
+        );
+    }
+
+    #[test]
+    fn shared_targets_get_a_default_rate() {
+        let identities = Identities::default();
+        let vars = BTreeMap::new();
+        let var = |n: &str| n.to_owned();
+        let gate = |target| Gate {
+            target,
+            allow_mutations: false,
+            identities: &identities,
+            vars: &vars,
+            identity_var: &var,
+        };
+        assert_eq!(
+            gate(Some("https://staging.test")).rate(None),
+            Some(SHARED_DEFAULT_RATE)
+        );
+        assert_eq!(
+            gate(Some("https://staging.test")).rate(Some(2.0)),
+            Some(2.0)
+        );
+        assert_eq!(gate(Some("http://localhost:1")).rate(None), None);
+        assert_eq!(gate(None).rate(None), None);
+    }
+}
