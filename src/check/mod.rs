@@ -1,7 +1,7 @@
 //! Checks: one table of pure functions, each `fn(&CheckCtx, &Exchange) -> Result<(), Failure>`,
 //! listed once in [`CHECKS`] so the CLI can switch them on and off by name. No I/O, no clock:
 //! `elapsed` arrives inside the exchange. Also which checks a run uses, and the verdict on one
-//! scenario's exchanges, failures de-duplicated. May import `run`, `scenario` and `spec`.
+//! scenario's exchanges, failures de-duplicated. May import `run`, `scenario`, `spec` and `error`.
 
 // A check returns its `Failure` by value, as the table's signature says: failures are few and
 // the happy path is `Ok(())`, so boxing would buy nothing.

@@ -1,7 +1,6 @@
 //! Running scenarios: the HTTP client (reqwest, keep-alive), identities, the safety gate for
 //! shared environments, retries on 429 and 503, Ctrl-C handling, and the exchanges each step
-//! yields. Never prints, but for the interrupt notices. May import `scenario`, `spec` and
-//! `error`.
+//! yields. Never prints, but for the interrupt notices. May import `scenario` and `spec`.
 
 mod exchange;
 mod execute;
