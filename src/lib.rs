@@ -10,7 +10,7 @@
 //! | [`spec`] | every input format, `$ref`s, the model, schemas (one interface), error codes | error |
 //! | [`lint`] | the `lint` command: load many inputs, render a summary per file | spec, error |
 //! | [`scenario`] | `Scenario` and `Step`, generation, the scenario-file format, synthesized values | spec, error |
-//! | [`run`] | the HTTP client, identities, the safety gate, retries, Ctrl-C, `Exchange` | scenario, spec, error |
+//! | [`run`] | the HTTP client, identities, the safety gate, retries, Ctrl-C, `Exchange` | scenario, spec |
 //! | [`check`] | the table of checks, which checks a run uses, the verdict on one scenario | run, scenario, spec, error |
 //! | [`report`] | failure text, coverage, JUnit, JSON, GitHub annotations, progress bar, report files | check, run, scenario, spec, error |
 //! | [`stub`] | the `Responder`, emulators, the spec-driven stub, mutants, adapters, the embedded target | spec, scenario, error |
