@@ -1,0 +1,153 @@
+//! The small interface downstream reads a loaded schema through: one `allOf`/`$ref` walk (one
+//! depth limit, cycles walked once), and on top of it properties, `required`, types, a
+//! property by name, the `readOnly`/`writeOnly` rule, and the named component schemas.
+//!
+//! `$ref` siblings are normalised when the bundle is built (dropped for OpenAPI 3.0 and
+//! Swagger 2.0, kept for 3.1), so the walk treats every schema the same way. May import
+//! `spec::schema` only.
+
+use serde_json::Value;
+
+use super::schemas::{Direction, SchemaRef, Schemas};
+
+/// How deep the walk goes (each `$ref` hop and each `allOf` level counts one). Cycles end on
+/// their own; this bounds absurdly deep nesting.
+const WALK_DEPTH: usize = 32;
+
+impl Schemas {
+    /// `schema` and every schema it is made of through `$ref` and `allOf`, each once: the
+    /// schema itself, then (walked the same way) what its `$ref` points at, then its `allOf`
+    /// parts in order.
+    pub fn walk<'a>(&'a self, schema: &'a Value) -> Vec<&'a Value> {
+        let mut out = Vec::new();
+        self.walk_into(schema, 0, &mut out);
+        out
+    }
+
+    fn walk_into<'a>(&'a self, schema: &'a Value, depth: usize, out: &mut Vec<&'a Value>) {
+        if depth > WALK_DEPTH || out.iter().any(|seen| std::ptr::eq(*seen, schema)) {
+            return;
+        }
+        out.push(schema);
+        let target = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| self.target(r));
+        if let Some(target) = target {
+            self.walk_into(target, depth + 1, out);
+        }
+        for part in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            self.walk_into(part, depth + 1, out);
+        }
+    }
+
+    /// Every property `schema` declares, through the walk, in walk order (a name declared in
+    /// two parts comes twice).
+    pub fn properties<'a>(&'a self, schema: &'a Value) -> Vec<(&'a str, &'a Value)> {
+        self.walk(schema)
+            .into_iter()
+            .filter_map(|s| s.get("properties").and_then(Value::as_object))
+            .flatten()
+            .map(|(name, p)| (name.as_str(), p))
+            .collect()
+    }
+
+    /// The first schema given for property `name` through the walk.
+    pub fn property<'a>(&'a self, schema: &'a Value, name: &str) -> Option<&'a Value> {
+        self.walk(schema)
+            .into_iter()
+            .find_map(|s| s.get("properties").and_then(|p| p.get(name)))
+    }
+
+    /// Every schema given for property `name` through the walk (all of them must hold).
+    pub fn property_all<'a>(&'a self, schema: &'a Value, name: &str) -> Vec<&'a Value> {
+        self.walk(schema)
+            .into_iter()
+            .filter_map(|s| s.get("properties").and_then(|p| p.get(name)))
+            .collect()
+    }
+
+    /// The names `schema` requires through the walk, each once, in walk order (as written:
+    /// the direction's `readOnly`/`writeOnly` rule is not applied).
+    pub fn required<'a>(&'a self, schema: &'a Value) -> Vec<&'a str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in self.walk(schema) {
+            for name in s
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+        out
+    }
+
+    /// The types the schema (after `$ref`s) declares in `type`: one, several, or none.
+    pub fn types<'a>(&'a self, schema: &'a Value) -> Vec<&'a str> {
+        match self.resolve(schema).get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether property schema `property` is left out of `direction`: it, or a schema it is
+    /// made of, is `readOnly` (requests) or `writeOnly` (responses).
+    pub fn excluded(&self, property: &Value, direction: Direction) -> bool {
+        let flag = direction.excluding_flag();
+        self.walk(property)
+            .into_iter()
+            .any(|s| s.get(flag) == Some(&Value::Bool(true)))
+    }
+
+    /// Whether the validators take `name` out of the `required` of `object` in `direction`:
+    /// the property is found in `object`'s walk, or, when `object` is an inline `allOf` part,
+    /// in the walk of `parent`, and it is excluded from the direction.
+    pub fn drops_required(
+        &self,
+        object: &Value,
+        parent: Option<&Value>,
+        name: &str,
+        direction: Direction,
+    ) -> bool {
+        self.property(object, name)
+            .or_else(|| parent.and_then(|p| self.property(p, name)))
+            .is_some_and(|p| self.excluded(p, direction))
+    }
+
+    /// The named schemas of the API's own document (`components/schemas` in OpenAPI 3,
+    /// `definitions` in Swagger 2.0) that the API uses, by name, in bundle order.
+    pub fn components(&self) -> Vec<(String, SchemaRef)> {
+        let entries = self.bundle.get("s").and_then(Value::as_object);
+        entries
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, _)| {
+                let name = key
+                    .strip_prefix("d0/components/schemas/")
+                    .or_else(|| key.strip_prefix("d0/definitions/"))?;
+                let pointer = format!("/s/{}", crate::error::escape_token(key));
+                let name = name.replace("~1", "/").replace("~0", "~");
+                Some((name, SchemaRef(pointer)))
+            })
+            .collect()
+    }
+
+    /// The named component schema `name` (see [`Schemas::components`]).
+    pub fn component(&self, name: &str) -> Option<SchemaRef> {
+        self.components()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, r)| r)
+    }
+}
