@@ -14,27 +14,65 @@ use super::schemas::{Direction, SchemaRef, Schemas};
 /// their own; this bounds absurdly deep nesting.
 const WALK_DEPTH: usize = 32;
 
+/// One schema met by [`Schemas::parts`].
+#[derive(Debug, Clone, Copy)]
+pub struct Part<'a> {
+    /// The schema (an object, or a boolean schema in OpenAPI 3.1).
+    pub schema: &'a Value,
+    /// The schema whose `allOf` lists this one, when it was reached that way.
+    pub parent: Option<&'a Value>,
+    /// Whether it was reached through a `$ref`.
+    pub by_ref: bool,
+}
+
 impl Schemas {
     /// `schema` and every schema it is made of through `$ref` and `allOf`, each once: the
     /// schema itself, then (walked the same way) what its `$ref` points at, then its `allOf`
     /// parts in order.
     pub fn walk<'a>(&'a self, schema: &'a Value) -> Vec<&'a Value> {
+        self.parts(schema, |_| false)
+            .into_iter()
+            .map(|p| p.schema)
+            .collect()
+    }
+
+    /// The walk of [`Schemas::walk`], saying how each part was reached; a `$ref` target for
+    /// which `skip` is true is left out with everything below it.
+    pub fn parts<'a>(&'a self, schema: &'a Value, skip: impl Fn(&Value) -> bool) -> Vec<Part<'a>> {
         let mut out = Vec::new();
-        self.walk_into(schema, 0, &mut out);
+        let top = Part {
+            schema,
+            parent: None,
+            by_ref: false,
+        };
+        self.walk_into(top, &skip, 0, &mut out);
         out
     }
 
-    fn walk_into<'a>(&'a self, schema: &'a Value, depth: usize, out: &mut Vec<&'a Value>) {
-        if depth > WALK_DEPTH || out.iter().any(|seen| std::ptr::eq(*seen, schema)) {
+    fn walk_into<'a>(
+        &'a self,
+        part: Part<'a>,
+        skip: &impl Fn(&Value) -> bool,
+        depth: usize,
+        out: &mut Vec<Part<'a>>,
+    ) {
+        let schema = part.schema;
+        if depth > WALK_DEPTH || out.iter().any(|seen| std::ptr::eq(seen.schema, schema)) {
             return;
         }
-        out.push(schema);
+        out.push(part);
         let target = schema
             .get("$ref")
             .and_then(Value::as_str)
-            .and_then(|r| self.target(r));
+            .and_then(|r| self.target(r))
+            .filter(|t| !skip(t));
         if let Some(target) = target {
-            self.walk_into(target, depth + 1, out);
+            let next = Part {
+                schema: target,
+                parent: None,
+                by_ref: true,
+            };
+            self.walk_into(next, skip, depth + 1, out);
         }
         for part in schema
             .get("allOf")
@@ -42,7 +80,12 @@ impl Schemas {
             .into_iter()
             .flatten()
         {
-            self.walk_into(part, depth + 1, out);
+            let next = Part {
+                schema: part,
+                parent: Some(schema),
+                by_ref: false,
+            };
+            self.walk_into(next, skip, depth + 1, out);
         }
     }
 
