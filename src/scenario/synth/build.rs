@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::flat::{Flat, T_ANY, T_ARRAY, T_BOOL, T_INTEGER, T_NULL, T_NUMBER, T_OBJECT, T_STRING};
 use super::formats::string_variants;
 use super::value::Fill;
-use crate::spec::{Direction, Schemas};
+use crate::spec::{Direction, Schemas, Validator};
 
 /// Optional properties and array items stop at this depth.
 pub(super) const OPTIONAL_DEPTH: usize = 6;
@@ -23,8 +23,6 @@ pub(super) const NODE_BUDGET: usize = 20_000;
 pub(super) const HARD_NODE_BUDGET: usize = 200_000;
 /// `oneOf`/`anyOf` groups chosen in, one inside the other, before the rest are ignored.
 pub(super) const MAX_CHOOSING: usize = 32;
-/// Schema evaluation steps after which candidates are accepted unchecked.
-pub(super) const CHECK_BUDGET: usize = 2_000_000;
 /// The longest string made without a `minLength` asking for more.
 pub(super) const MAX_STRING: usize = 256;
 /// The longest string made at all.
@@ -55,9 +53,11 @@ pub(super) struct Synth<'a> {
     pub(super) nodes: usize,
     /// `oneOf`/`anyOf` groups being chosen in, one inside the other.
     pub(super) choosing: usize,
-    pub(super) checks: usize,
-    pub(super) patterns: HashMap<String, Option<jsonschema::Validator>>,
-    pub(super) formats: HashMap<String, Option<jsonschema::Validator>>,
+    /// Validators of `pattern`s, by pattern.
+    pub(super) patterns: HashMap<String, Option<Validator>>,
+    /// Validators of schemas checked on their own, by address: the value keywords of a merged
+    /// part (true), or a whole schema from outside the bundle (false).
+    pub(super) standalone: HashMap<(usize, bool), Option<Validator>>,
 }
 
 impl<'a> Synth<'a> {
@@ -79,9 +79,8 @@ impl<'a> Synth<'a> {
             stack: Vec::new(),
             nodes: 0,
             choosing: 0,
-            checks: 0,
             patterns: HashMap::new(),
-            formats: HashMap::new(),
+            standalone: HashMap::new(),
         }
     }
 
@@ -326,7 +325,11 @@ impl<'a> Synth<'a> {
             return;
         };
         for (name, schemas) in &flat.properties {
-            if !flat.required.contains(name) && schemas.iter().any(|s| self.schemas.excluded(s, self.direction)) {
+            if !flat.required.contains(name)
+                && schemas
+                    .iter()
+                    .any(|s| self.schemas.excluded(s, self.direction))
+            {
                 m.shift_remove(*name);
             }
         }

@@ -48,30 +48,6 @@ pub(super) fn type_bits(t: &Value) -> u8 {
     }
 }
 
-/// Whether `v` is a number without a fractional part.
-pub(super) fn is_integral(v: &Value) -> bool {
-    match v {
-        Value::Number(n) => {
-            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
-        }
-        _ => false,
-    }
-}
-
-/// Whether `v` has one of the types in `bits`.
-pub(super) fn has_type(bits: u8, v: &Value) -> bool {
-    let kind = match v {
-        Value::Null => T_NULL,
-        Value::Bool(_) => T_BOOL,
-        Value::Object(_) => T_OBJECT,
-        Value::Array(_) => T_ARRAY,
-        Value::String(_) => T_STRING,
-        Value::Number(_) if is_integral(v) => T_INTEGER,
-        Value::Number(_) => T_NUMBER,
-    };
-    bits & kind != 0
-}
-
 /// A numeric bound.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Bound {
@@ -90,15 +66,6 @@ pub(super) fn tighter(old: Option<Bound>, new: Bound, lower: bool) -> Option<Bou
         Some(o) if (new.value > o.value) == lower => new,
         Some(o) => o,
     })
-}
-
-/// Whether `v` is a multiple of `m`, as closely as floating point allows.
-pub(super) fn is_multiple(v: f64, m: f64) -> bool {
-    if m <= 0.0 {
-        return true;
-    }
-    let q = v / m;
-    (q - q.round()).abs() < 1e-9
 }
 
 /// Every schema object merged into one place (through `$ref` and `allOf`), ready to build a

@@ -21,7 +21,9 @@ impl<'a> Synth<'a> {
         for (name, schemas) in &flat.properties {
             let required = flat.required.contains(name);
             if !required {
-                let excluded = schemas.iter().any(|s| self.schemas.excluded(s, self.direction));
+                let excluded = schemas
+                    .iter()
+                    .any(|s| self.schemas.excluded(s, self.direction));
                 if !optional || excluded || optional_count >= room {
                     continue;
                 }
@@ -68,7 +70,11 @@ impl<'a> Synth<'a> {
                 if out.len() >= min {
                     break;
                 }
-                if out.contains_key(*name) || schemas.iter().any(|s| self.schemas.excluded(s, self.direction)) {
+                if out.contains_key(*name)
+                    || schemas
+                        .iter()
+                        .any(|s| self.schemas.excluded(s, self.direction))
+                {
                     continue;
                 }
                 if let Some(v) = self.gen(schemas, Some(name), depth + 1) {

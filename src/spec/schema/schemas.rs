@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{json, Value};
 
+use crate::error::escape_token;
 use crate::spec::refs::percent_decode;
 
 /// The JSON Schema dialect of an API's schemas.
@@ -60,6 +61,8 @@ pub struct Schemas {
     required_props: Vec<(String, String)>,
     registries: [OnceLock<Result<jsonschema::Registry<'static>, String>>; 2],
     validators: Mutex<HashMap<(Direction, SchemaRef), Arc<Validator>>>,
+    /// Where each schema of the bundle sits, by address, built on first use (see `locate`).
+    index: OnceLock<HashMap<usize, String>>,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -89,6 +92,7 @@ impl Schemas {
             required_props,
             registries: [OnceLock::new(), OnceLock::new()],
             validators: Mutex::new(HashMap::new()),
+            index: OnceLock::new(),
         }
     }
 
@@ -146,6 +150,30 @@ impl Schemas {
         );
         self.lock().insert(key, Arc::clone(&validator));
         Ok(validator)
+    }
+
+    /// Whether `value` validates against `schema`, a schema inside the bundle (one handed
+    /// out by `get`, `target` or the walk, or read from one), in `direction`; `None` when
+    /// `schema` is not in the bundle or does not compile.
+    pub fn fits(&self, schema: &Value, direction: Direction, value: &Value) -> Option<bool> {
+        let r = self.locate(schema)?;
+        let validator = self.validator(&r, direction).ok()?;
+        Some(validator.is_valid(value))
+    }
+
+    /// The pointer of a schema inside the bundle, found by identity: the bundle is never
+    /// changed once built, so every node in it keeps its address for the life of `self`
+    /// (the root is left out: it is the only node stored inline, and it is no schema).
+    pub fn locate(&self, schema: &Value) -> Option<SchemaRef> {
+        let index = self.index.get_or_init(|| {
+            let mut index = HashMap::new();
+            if let Some(entries) = self.bundle.get("s") {
+                index_nodes(entries, "/s".to_owned(), &mut index);
+            }
+            index
+        });
+        let at = std::ptr::from_ref(schema) as usize;
+        index.get(&at).map(|p| SchemaRef(p.clone()))
     }
 
     /// A validator, in this API's dialect, for a schema that refers to nothing (one keyword
@@ -218,6 +246,27 @@ impl Schemas {
         }
         bundle
     }
+}
+
+/// Records the pointer of every object and boolean at or below `node`.
+fn index_nodes(node: &Value, pointer: String, index: &mut HashMap<usize, String>) {
+    match node {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let child_pointer = format!("{pointer}/{}", escape_token(key));
+                index_nodes(child, child_pointer, index);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                index_nodes(child, format!("{pointer}/{i}"), index);
+            }
+            return;
+        }
+        Value::Bool(_) => {}
+        _ => return,
+    }
+    index.insert(std::ptr::from_ref(node) as usize, pointer);
 }
 
 /// Percent-encodes what a URI fragment may not hold raw.
