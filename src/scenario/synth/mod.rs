@@ -6,7 +6,7 @@
 //! generator for simple regular expressions. A seed varies strings and numbers without breaking
 //! validity. Recursion, sizes and work are bounded, so cyclic or huge schemas end.
 //!
-//! One file per job: [`value`] the entry points, `flat` the schemas merged into one place,
+//! One file per job: `value` the entry points, `flat` the schemas merged into one place,
 //! `build` and `shapes` the value generation, `fits` the "does this value fit" test,
 //! `formats` strings in known formats, `regex` strings for simple patterns.
 //!
@@ -19,7 +19,7 @@ mod flat;
 mod formats;
 mod regex;
 mod shapes;
-pub mod value;
+mod value;
 
 pub use value::{synthesize, valid_value, Fill};
 

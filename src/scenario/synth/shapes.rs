@@ -12,9 +12,33 @@ use super::formats::{fit_length, format_string, resize_format};
 use super::regex::regex_string;
 
 impl<'a> Synth<'a> {
+    /// An object: declared properties (required ones, and optional ones when the fill and
+    /// the budgets allow), then required and dependent-required names it does not declare,
+    /// then extra properties up to `minProperties`. `None` when a required part would repeat a
+    /// `$ref` cycle.
     pub(super) fn gen_object(&mut self, flat: &Flat<'a>, depth: usize) -> Option<Value> {
         let mut out = Map::new();
         let optional = self.optional_allowed(depth);
+        self.add_declared(flat, &mut out, optional, depth)?;
+        self.add_required(flat, &mut out, depth)?;
+        let map_entry =
+            optional && flat.properties.is_empty() && flat.additional.iter().any(|a| a.is_object());
+        let min = flat.min_properties.max(u64::from(map_entry)) as usize;
+        if out.len() < min {
+            self.add_to_min(flat, &mut out, min, depth);
+        }
+        Some(Value::Object(out))
+    }
+
+    /// The declared properties: required ones, and optional ones (not excluded from the
+    /// direction) while `optional` and `maxProperties` allow.
+    fn add_declared(
+        &mut self,
+        flat: &Flat<'a>,
+        out: &mut Map<String, Value>,
+        optional: bool,
+        depth: usize,
+    ) -> Option<()> {
         let max = flat.max_properties.unwrap_or(u64::MAX) as usize;
         let room = max.saturating_sub(flat.required.len());
         let mut optional_count = 0;
@@ -42,6 +66,17 @@ impl<'a> Synth<'a> {
                 None => {}
             }
         }
+        Some(())
+    }
+
+    /// Required names the object does not declare, and names required by ones present
+    /// (`dependentRequired`, `dependencies`).
+    fn add_required(
+        &mut self,
+        flat: &Flat<'a>,
+        out: &mut Map<String, Value>,
+        depth: usize,
+    ) -> Option<()> {
         let mut wanted: Vec<&'a str> = flat.required.clone();
         for _ in 0..8 {
             let mut added = false;
@@ -62,49 +97,55 @@ impl<'a> Synth<'a> {
                 break;
             }
         }
-        let map_entry =
-            optional && flat.properties.is_empty() && flat.additional.iter().any(|a| a.is_object());
-        let min = flat.min_properties.max(u64::from(map_entry)) as usize;
-        if out.len() < min {
-            for (name, schemas) in &flat.properties {
-                if out.len() >= min {
-                    break;
-                }
-                if out.contains_key(*name)
-                    || schemas
-                        .iter()
-                        .any(|s| self.schemas.excluded(s, self.direction))
-                {
-                    continue;
-                }
-                if let Some(v) = self.gen(schemas, Some(name), depth + 1) {
-                    out.insert((*name).to_owned(), v);
-                }
+        Some(())
+    }
+
+    /// More properties until the object has `min`: declared ones first, then names that fit
+    /// `patternProperties` or `additionalProperties`.
+    fn add_to_min(
+        &mut self,
+        flat: &Flat<'a>,
+        out: &mut Map<String, Value>,
+        min: usize,
+        depth: usize,
+    ) {
+        for (name, schemas) in &flat.properties {
+            if out.len() >= min {
+                break;
             }
-            let mut i = 0u64;
-            while out.len() < min && i < min as u64 + 16 && i < 1_000 {
-                i += 1;
-                let name = match flat.pattern_properties.first() {
-                    Some((p, _)) => {
-                        regex_string(p, 1, None, i - 1).unwrap_or_else(|| format!("key{i}"))
-                    }
-                    None if i == 1 => "key".to_owned(),
-                    None => format!("key{i}"),
-                };
-                if out.contains_key(&name) || flat.property(&name).is_some() {
-                    continue;
-                }
-                let Some(schemas) = self.extra_schemas(flat, &name) else {
-                    continue;
-                };
-                if let Some(v) = self.gen(&schemas, None, depth + 1) {
-                    out.insert(name, v);
-                } else {
-                    break;
-                }
+            if out.contains_key(*name)
+                || schemas
+                    .iter()
+                    .any(|s| self.schemas.excluded(s, self.direction))
+            {
+                continue;
+            }
+            if let Some(v) = self.gen(schemas, Some(name), depth + 1) {
+                out.insert((*name).to_owned(), v);
             }
         }
-        Some(Value::Object(out))
+        let mut i = 0u64;
+        while out.len() < min && i < min as u64 + 16 && i < 1_000 {
+            i += 1;
+            let name = match flat.pattern_properties.first() {
+                Some((p, _)) => {
+                    regex_string(p, 1, None, i - 1).unwrap_or_else(|| format!("key{i}"))
+                }
+                None if i == 1 => "key".to_owned(),
+                None => format!("key{i}"),
+            };
+            if out.contains_key(&name) || flat.property(&name).is_some() {
+                continue;
+            }
+            let Some(schemas) = self.extra_schemas(flat, &name) else {
+                continue;
+            };
+            if let Some(v) = self.gen(&schemas, None, depth + 1) {
+                out.insert(name, v);
+            } else {
+                break;
+            }
+        }
     }
 
     /// The schemas for a property `properties` does not declare, or `None` when
