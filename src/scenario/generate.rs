@@ -487,8 +487,7 @@ fn never_created(api: &Api, op: &Operation, name: &str) -> String {
     };
     let fits = |v: &Value| {
         api.schemas
-            .validator(schema_ref, Direction::Request)
-            .map(|val| val.is_valid(v))
+            .accepts(schema_ref, Direction::Request, v)
             .unwrap_or(false)
     };
     let integer = is_numeric(api, schema);

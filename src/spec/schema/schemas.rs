@@ -152,13 +152,18 @@ impl Schemas {
         Ok(validator)
     }
 
+    /// Whether `value` validates against the schema `r` in `direction`; `None` when the
+    /// schema does not compile.
+    pub fn accepts(&self, r: &SchemaRef, direction: Direction, value: &Value) -> Option<bool> {
+        let validator = self.validator(r, direction).ok()?;
+        Some(validator.is_valid(value))
+    }
+
     /// Whether `value` validates against `schema`, a schema inside the bundle (one handed
     /// out by `get`, `target` or the walk, or read from one), in `direction`; `None` when
     /// `schema` is not in the bundle or does not compile.
     pub fn fits(&self, schema: &Value, direction: Direction, value: &Value) -> Option<bool> {
-        let r = self.locate(schema)?;
-        let validator = self.validator(&r, direction).ok()?;
-        Some(validator.is_valid(value))
+        self.accepts(&self.locate(schema)?, direction, value)
     }
 
     /// The pointer of a schema inside the bundle, found by identity: the bundle is never

@@ -117,8 +117,7 @@ impl SpecStub {
                     let valid = schema.as_ref().is_none_or(|s| {
                         self.api
                             .schemas
-                            .validator(s, Direction::Response)
-                            .map(|v| v.is_valid(&updated))
+                            .accepts(s, Direction::Response, &updated)
                             .unwrap_or(false)
                     });
                     let kept = if valid { updated } else { item };
@@ -169,8 +168,7 @@ impl SpecStub {
             let valid = self
                 .api
                 .schemas
-                .validator(schema, Direction::Response)
-                .map(|v| v.is_valid(&item))
+                .accepts(schema, Direction::Response, &item)
                 .unwrap_or(true);
             if !valid {
                 item = self.body_for(response, example, seq).unwrap_or(Value::Null);
@@ -208,8 +206,7 @@ impl SpecStub {
         let valid = self
             .api
             .schemas
-            .validator(schema_ref, Direction::Response)
-            .map(|v| v.is_valid(&listed))
+            .accepts(schema_ref, Direction::Response, &listed)
             .unwrap_or(false);
         valid.then_some(listed)
     }
