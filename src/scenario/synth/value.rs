@@ -33,10 +33,10 @@ pub enum Fill {
 ///
 /// ```
 /// use contractor::scenario::synth::{synthesize, Fill};
-/// use contractor::spec::{Direction, SchemaRef};
+/// use contractor::spec::Direction;
 ///
 /// let api = contractor::Api::load("specs/google-classroom/invitations.yaml").unwrap();
-/// let r = SchemaRef("/s/d0~1components~1schemas~1Invitation".to_owned());
+/// let r = api.schemas.component("Invitation").unwrap();
 /// let schema = api.schemas.get(&r).unwrap();
 /// let body = synthesize(&api.schemas, schema, Direction::Request, Fill::Required, 0);
 /// println!("{body}");
