@@ -194,3 +194,91 @@ impl Schemas {
             .map(|(_, r)| r)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::spec::{Api, Direction};
+
+    /// An OpenAPI 3.0 API whose component schemas are `schemas`, each the body of an operation.
+    fn api(name: &str, schemas: serde_json::Value) -> Api {
+        let mut paths = serde_json::Map::new();
+        for key in schemas.as_object().unwrap().keys() {
+            let content = json!({ "application/json": {
+                "schema": { "$ref": format!("#/components/schemas/{key}") } } });
+            paths.insert(
+                format!("/{key}"),
+                json!({ "post": { "requestBody": { "content": content },
+                    "responses": { "200": { "description": "ok", "content": content } } } }),
+            );
+        }
+        let doc = json!({ "openapi": "3.0.3", "info": { "title": "t", "version": "1" },
+            "paths": paths, "components": { "schemas": schemas } });
+        let dir =
+            std::env::temp_dir().join(format!("contractor-view-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("spec.json");
+        std::fs::write(&path, doc.to_string()).unwrap();
+        let loaded = crate::spec::load(&path, &Default::default());
+        let _ = std::fs::remove_dir_all(&dir);
+        loaded.unwrap().apis.remove(0)
+    }
+
+    #[test]
+    fn walks_refs_and_all_of_once_even_through_a_cycle() {
+        let api = api(
+            "cycle",
+            json!({
+                "A": { "allOf": [ { "$ref": "#/components/schemas/B" },
+                                  { "properties": { "a": { "type": "string" } }, "required": ["a"] } ] },
+                "B": { "allOf": [ { "$ref": "#/components/schemas/A" } ],
+                       "properties": { "b": { "type": "integer", "readOnly": true } },
+                       "required": ["b"] }
+            }),
+        );
+        let s = &api.schemas;
+        let a = s.get(&s.component("A").unwrap()).unwrap();
+        let names: Vec<&str> = s.properties(a).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["b", "a"]);
+        assert_eq!(s.required(a), ["b", "a"]);
+        assert_eq!(s.types(s.property(a, "b").unwrap()), ["integer"]);
+        assert!(s.property(a, "c").is_none());
+        assert!(s.drops_required(a, None, "b", Direction::Request));
+        assert!(!s.drops_required(a, None, "b", Direction::Response));
+        assert!(!s.drops_required(a, None, "a", Direction::Request));
+    }
+
+    #[test]
+    fn an_inline_all_of_part_sees_its_parents_properties() {
+        let api = api(
+            "parent",
+            json!({ "P": { "properties": { "id": { "type": "string", "readOnly": true } },
+                           "allOf": [ { "required": ["id"] } ] } }),
+        );
+        let s = &api.schemas;
+        let p = s.get(&s.component("P").unwrap()).unwrap();
+        let part = &p["allOf"][0];
+        assert!(!s.drops_required(part, None, "id", Direction::Request));
+        assert!(s.drops_required(part, Some(p), "id", Direction::Request));
+        let request = s.accepts(&s.component("P").unwrap(), Direction::Request, &json!({}));
+        assert_eq!(request, Some(true));
+        let response = s.accepts(&s.component("P").unwrap(), Direction::Response, &json!({}));
+        assert_eq!(response, Some(false));
+    }
+
+    #[test]
+    fn finds_a_schema_of_the_bundle_by_identity() {
+        let api = api(
+            "locate",
+            json!({ "Q": { "properties": { "n": { "type": "integer" } } } }),
+        );
+        let s = &api.schemas;
+        let q = s.component("Q").unwrap();
+        let n = s.property(s.get(&q).unwrap(), "n").unwrap();
+        assert_eq!(s.locate(n).unwrap().0, format!("{}/properties/n", q.0));
+        assert_eq!(s.fits(n, Direction::Request, &json!(3)), Some(true));
+        assert_eq!(s.fits(n, Direction::Request, &json!("3")), Some(false));
+        assert!(s.locate(&json!({ "type": "integer" })).is_none());
+    }
+}
