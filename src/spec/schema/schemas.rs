@@ -96,11 +96,6 @@ impl Schemas {
         }
     }
 
-    /// The dialect.
-    pub fn dialect(&self) -> Dialect {
-        self.dialect
-    }
-
     /// The whole bundle (refs inside it are `#/...` pointers relative to it).
     pub fn bundle(&self) -> &Value {
         &self.bundle
