@@ -494,8 +494,7 @@ fn never_created(api: &Api, op: &Operation, name: &str) -> String {
     let candidates: Vec<Value> = if integer {
         let max = api
             .schemas
-            .resolve(schema)
-            .get("maximum")
+            .keyword(schema, "maximum")
             .and_then(Value::as_i64)
             .unwrap_or(i64::from(i32::MAX));
         vec![Value::from(max.min(2_147_480_000)), Value::from(max)]

@@ -131,8 +131,7 @@ fn documented_codes(response: &ResponseSpec, status: u16, schemas: &Schemas) -> 
 /// The string values `schema` enumerates (through refs).
 fn enum_values(schemas: &Schemas, schema: &Value) -> Vec<String> {
     schemas
-        .resolve(schema)
-        .get("enum")
+        .keyword(schema, "enum")
         .and_then(Value::as_array)
         .map(|e| {
             e.iter()

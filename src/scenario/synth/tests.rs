@@ -1,4 +1,6 @@
 //! Tests of the synthesizer: unit cases per keyword, and every body of the corpus.
+//!
+//! May import `spec` and the rest of `synth`.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,6 +1,7 @@
 //! The small interface downstream reads a loaded schema through: one `allOf`/`$ref` walk (one
 //! depth limit, cycles walked once), and on top of it properties, `required`, types, a
-//! property by name, the `readOnly`/`writeOnly` rule, and the named component schemas.
+//! property by name, a keyword after `$ref`s, the `readOnly`/`writeOnly` rule, and the named
+//! component schemas.
 //!
 //! `$ref` siblings are normalised when the bundle is built (dropped for OpenAPI 3.0 and
 //! Swagger 2.0, kept for 3.1), so the walk treats every schema the same way. May import
@@ -142,6 +143,12 @@ impl Schemas {
             Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// The value of keyword `name` in the schema (after `$ref`s), such as `items` or
+    /// `maximum`.
+    pub fn keyword<'a>(&'a self, schema: &'a Value, name: &str) -> Option<&'a Value> {
+        self.resolve(schema).get(name)
     }
 
     /// Whether property schema `property` is left out of `direction`: it, or a schema it is

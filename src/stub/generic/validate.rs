@@ -198,11 +198,7 @@ fn coerce(api: &Api, schema: &Value, raw: &[&str], explode: bool) -> Value {
         };
         // `name=` is how form style writes an empty array.
         let parts: Vec<&str> = if parts == [""] { Vec::new() } else { parts };
-        let items = api
-            .schemas
-            .resolve(schema)
-            .get("items")
-            .unwrap_or(&Value::Null);
+        let items = api.schemas.keyword(schema, "items").unwrap_or(&Value::Null);
         return Value::Array(
             parts
                 .iter()
