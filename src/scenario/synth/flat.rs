@@ -55,6 +55,23 @@ pub(super) struct Bound {
     pub(super) exclusive: bool,
 }
 
+/// The bounds one side of a schema sets: `minimum` with Draft 4's boolean
+/// `exclusiveMinimum`, or `minimum` and 2020-12's numeric `exclusiveMinimum` (the same for
+/// the maximum).
+fn bounds(inclusive: Option<f64>, exclusive: Option<&Value>) -> Vec<Bound> {
+    let bound = |value, exclusive| Bound { value, exclusive };
+    match (inclusive, exclusive) {
+        (Some(m), Some(Value::Bool(b))) => vec![bound(m, *b)],
+        (m, e) => {
+            let e = e.and_then(Value::as_f64);
+            m.map(|m| bound(m, false))
+                .into_iter()
+                .chain(e.map(|e| bound(e, true)))
+                .collect()
+        }
+    }
+}
+
 /// Keeps the tighter of two bounds; `lower` says which side they bound.
 pub(super) fn tighter(old: Option<Bound>, new: Bound, lower: bool) -> Option<Bound> {
     Some(match old {
@@ -247,30 +264,11 @@ impl<'a> Flat<'a> {
         if let Some(n) = count("maxLength") {
             self.max_length = Some(self.max_length.map_or(n, |m| m.min(n)));
         }
-        let bound = |value, exclusive| Bound { value, exclusive };
-        match (number("minimum"), obj.get("exclusiveMinimum")) {
-            (Some(m), Some(Value::Bool(b))) => self.lower = tighter(self.lower, bound(m, *b), true),
-            (m, e) => {
-                if let Some(m) = m {
-                    self.lower = tighter(self.lower, bound(m, false), true);
-                }
-                if let Some(e) = e.and_then(Value::as_f64) {
-                    self.lower = tighter(self.lower, bound(e, true), true);
-                }
-            }
+        for bound in bounds(number("minimum"), obj.get("exclusiveMinimum")) {
+            self.lower = tighter(self.lower, bound, true);
         }
-        match (number("maximum"), obj.get("exclusiveMaximum")) {
-            (Some(m), Some(Value::Bool(b))) => {
-                self.upper = tighter(self.upper, bound(m, *b), false)
-            }
-            (m, e) => {
-                if let Some(m) = m {
-                    self.upper = tighter(self.upper, bound(m, false), false);
-                }
-                if let Some(e) = e.and_then(Value::as_f64) {
-                    self.upper = tighter(self.upper, bound(e, true), false);
-                }
-            }
+        for bound in bounds(number("maximum"), obj.get("exclusiveMaximum")) {
+            self.upper = tighter(self.upper, bound, false);
         }
         if let Some(m) = number("multipleOf").filter(|m| *m > 0.0 && m.is_finite()) {
             self.multiple_of.push(m);

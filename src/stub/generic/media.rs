@@ -31,13 +31,20 @@ pub(super) fn success_response(op: &Operation) -> Option<(u16, &ResponseSpec)> {
         })
 }
 
-pub(super) fn is_json(media: &str) -> bool {
-    let m = media
+/// A media type without its parameters, in lower case (`application/json; charset=utf-8` is
+/// `application/json`).
+pub(super) fn essence(media: &str) -> String {
+    media
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type is JSON (or `*/*`, which takes JSON).
+pub(super) fn is_json(media: &str) -> bool {
+    let m = essence(media);
     m == "application/json" || m.ends_with("+json") || m == "*/*"
 }
 

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::media::is_json;
+use super::media::{essence, is_json};
 use super::stub::SpecStub;
 use crate::spec::{Api, Direction, MediaType, Operation, ParamLocation};
 use crate::stub::StubRequest;
@@ -162,12 +162,7 @@ impl SpecStub {
 }
 
 fn pick_media<'a>(content: &'a [MediaType], content_type: &str) -> Option<&'a MediaType> {
-    let wanted = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let wanted = essence(content_type);
     content
         .iter()
         .find(|m| m.name.eq_ignore_ascii_case(&wanted))
