@@ -9,4 +9,4 @@ mod view;
 
 pub(crate) use builder::SchemaBuilder;
 pub use schemas::{Dialect, Direction, SchemaRef, Schemas, Validator};
-pub use view::Part;
+pub use view::SchemaPart;

@@ -17,7 +17,7 @@ const WALK_DEPTH: usize = 32;
 
 /// One schema met by [`Schemas::parts`].
 #[derive(Debug, Clone, Copy)]
-pub struct Part<'a> {
+pub struct SchemaPart<'a> {
     /// The schema (an object, or a boolean schema in OpenAPI 3.1).
     pub schema: &'a Value,
     /// The schema whose `allOf` lists this one, when it was reached that way.
@@ -39,9 +39,13 @@ impl Schemas {
 
     /// The walk of [`Schemas::walk`], saying how each part was reached; a `$ref` target for
     /// which `skip` is true is left out with everything below it.
-    pub fn parts<'a>(&'a self, schema: &'a Value, skip: impl Fn(&Value) -> bool) -> Vec<Part<'a>> {
+    pub fn parts<'a>(
+        &'a self,
+        schema: &'a Value,
+        skip: impl Fn(&Value) -> bool,
+    ) -> Vec<SchemaPart<'a>> {
         let mut out = Vec::new();
-        let top = Part {
+        let top = SchemaPart {
             schema,
             parent: None,
             by_ref: false,
@@ -52,10 +56,10 @@ impl Schemas {
 
     fn walk_into<'a>(
         &'a self,
-        part: Part<'a>,
+        part: SchemaPart<'a>,
         skip: &impl Fn(&Value) -> bool,
         depth: usize,
-        out: &mut Vec<Part<'a>>,
+        out: &mut Vec<SchemaPart<'a>>,
     ) {
         let schema = part.schema;
         if depth > WALK_DEPTH || out.iter().any(|seen| std::ptr::eq(seen.schema, schema)) {
@@ -68,7 +72,7 @@ impl Schemas {
             .and_then(|r| self.target(r))
             .filter(|t| !skip(t));
         if let Some(target) = target {
-            let next = Part {
+            let next = SchemaPart {
                 schema: target,
                 parent: None,
                 by_ref: true,
@@ -81,7 +85,7 @@ impl Schemas {
             .into_iter()
             .flatten()
         {
-            let next = Part {
+            let next = SchemaPart {
                 schema: part,
                 parent: Some(schema),
                 by_ref: false,
