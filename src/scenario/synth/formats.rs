@@ -1,7 +1,7 @@
 //! Strings in known formats (`date-time`, `email`, `uuid`, ...), strings fitted to length
 //! bounds, and variations of example strings for a seed.
 //!
-//! May import nothing but `serde_json`.
+//! May import the rest of `synth` (its size limits).
 
 use super::build::MAX_STRING;
 

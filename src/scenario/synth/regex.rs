@@ -2,7 +2,7 @@
 //! lookaround, backreferences, Unicode properties) and an emitter that meets length bounds
 //! and varies choices by the seed.
 //!
-//! May import nothing but the standard library.
+//! May import the rest of `synth` (its size limits).
 
 use std::collections::HashMap;
 
