@@ -2,6 +2,8 @@
 //! every documented header present matches its schema. Header text is read as the schema's
 //! type (integer, number, boolean), else as a string. A documented `Content-Type` is ignored,
 //! as OpenAPI says.
+//!
+//! May import `run`, `scenario` and `spec`.
 
 use serde_json::Value;
 
@@ -88,13 +90,8 @@ fn coerce(schemas: &Schemas, schema: &SchemaRef, text: &str) -> Value {
     let Some(written) = schemas.get(schema) else {
         return raw;
     };
-    let types: Vec<&str> = match schemas.resolve(written).get("type") {
-        Some(Value::String(t)) => vec![t.as_str()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    };
     let trimmed = text.trim();
-    for t in types {
+    for t in schemas.types(written) {
         let parsed = match t {
             "integer" => trimmed
                 .parse::<i64>()
@@ -165,15 +162,9 @@ mod tests {
 
     /// A schema in the fixture's bundle whose type is `ty` (the `Status` properties have both).
     fn schema_at(api: &crate::spec::Api, ty: &str) -> SchemaRef {
-        let bundle = api.schemas.bundle();
-        let entries = bundle["s"].as_object().unwrap();
-        let (key, _) = entries
-            .iter()
-            .find(|(k, _)| k.ends_with("components/schemas/Status"))
-            .unwrap();
+        let status = api.schemas.component("Status").unwrap();
         let prop = if ty == "integer" { "code" } else { "message" };
-        let key = crate::error::escape_token(key);
-        SchemaRef(format!("/s/{key}/properties/{prop}"))
+        SchemaRef(format!("{}/properties/{prop}", status.0))
     }
 
     fn run(ex: &crate::run::Exchange) -> Result<(), Failure> {

@@ -2,6 +2,8 @@
 //! operation, one scenario per documented error code (and reason) with a generic recipe where
 //! one exists, and a lifecycle scenario per resource. An outcome without a recipe still becomes
 //! a scenario, marked ignored with "no recipe: add one in scenarios/...".
+//!
+//! Reads schemas only through `spec::Schemas`. May import `spec` and the rest of `scenario`.
 
 use std::collections::BTreeMap;
 
@@ -126,23 +128,7 @@ fn id_pointer(api: &Api, create: &Operation, param: &str) -> String {
         .and_then(|r| r.content.first())
         .and_then(|m| m.schema.as_ref())
         .and_then(|s| api.schemas.get(s));
-    let has = |name: &str| {
-        schema.is_some_and(|s| {
-            let s = api.schemas.resolve(s);
-            s.get("properties").and_then(|p| p.get(name)).is_some()
-                || s.get("allOf")
-                    .and_then(Value::as_array)
-                    .is_some_and(|parts| {
-                        parts.iter().any(|p| {
-                            api.schemas
-                                .resolve(p)
-                                .get("properties")
-                                .and_then(|q| q.get(name))
-                                .is_some()
-                        })
-                    })
-        })
-    };
+    let has = |name: &str| schema.is_some_and(|s| api.schemas.property(s, name).is_some());
     if has(param) {
         format!("/{param}")
     } else {
@@ -392,65 +378,91 @@ fn error(
     };
     let mut steps = Vec::new();
     let mut cleanup = Vec::new();
-    let variant = match kind {
-        "not_found" => {
-            let path_params: Vec<&str> = op
-                .parameters
-                .iter()
-                .filter(|p| p.location == ParamLocation::Path)
-                .map(|p| p.name.as_str())
-                .collect();
-            let Some(last) = path_params.last() else {
-                return no_recipe(
-                    "the operation has no path parameter to point at a missing resource",
-                );
-            };
-            call.params
-                .insert((*last).to_owned(), never_created(api, op, last));
-            "never_created"
-        }
-        "invalid" => match break_request(api, op, &mut call) {
-            Some(v) => v,
-            None => return no_recipe("no field or parameter to break"),
-        },
-        "unauthenticated" => {
-            if op.security.is_empty() && api.security_schemes.is_empty() {
-                return no_recipe("the operation documents no security");
-            }
-            call.identity = None;
-            "no_credentials"
-        }
-        "forbidden" => match &options.unprivileged_identity {
-            Some(who) => {
-                call.identity = Some(who.clone());
-                "unprivileged"
-            }
-            None => return no_recipe("the target has no identity without rights"),
-        },
-        "duplicate" => {
-            let creates = op.method == Method::Post && !op.path.contains('{');
-            if !creates {
-                return no_recipe("not a create operation");
-            }
-            let mut first = call.clone();
-            first.expect = StepExpect {
-                status: success_status(op),
-                ..StepExpect::default()
-            };
-            if let Some(r) = resources(api).into_iter().find(|r| r.create.id == op.id) {
-                first.captures.push((
-                    "created_id".to_owned(),
-                    CaptureFrom::Body(r.id_pointer.clone()),
-                ));
-                cleanup = setup(api, &r, options, options.seed).1;
-            }
-            steps.push(first);
-            "duplicate"
-        }
-        _ => return no_recipe("no generic recipe for this code"),
+    let recipe = Recipe { api, op, options };
+    let variant = match recipe.apply(kind, &mut call, &mut steps, &mut cleanup) {
+        Ok(variant) => variant,
+        Err(why) => return no_recipe(why),
     };
     steps.push(call);
     scenario(op, outcome, variant, steps, cleanup, None)
+}
+
+/// What an error recipe works with.
+struct Recipe<'a> {
+    api: &'a Api,
+    op: &'a Operation,
+    options: &'a GenerateOptions,
+}
+
+impl Recipe<'_> {
+    /// Turns the valid `call` into one that should fail as `kind` says (adding setup `steps`
+    /// and `cleanup` where it needs them); the variant name, or why there is no recipe.
+    fn apply(
+        &self,
+        kind: &str,
+        call: &mut Step,
+        steps: &mut Vec<Step>,
+        cleanup: &mut Vec<Step>,
+    ) -> Result<&'static str, &'static str> {
+        let (api, op, options) = (self.api, self.op, self.options);
+        Ok(match kind {
+            "not_found" => {
+                let path_params: Vec<&str> = op
+                    .parameters
+                    .iter()
+                    .filter(|p| p.location == ParamLocation::Path)
+                    .map(|p| p.name.as_str())
+                    .collect();
+                let Some(last) = path_params.last() else {
+                    return Err(
+                        "the operation has no path parameter to point at a missing resource",
+                    );
+                };
+                call.params
+                    .insert((*last).to_owned(), never_created(api, op, last));
+                "never_created"
+            }
+            "invalid" => match break_request(api, op, call) {
+                Some(v) => v,
+                None => return Err("no field or parameter to break"),
+            },
+            "unauthenticated" => {
+                if op.security.is_empty() && api.security_schemes.is_empty() {
+                    return Err("the operation documents no security");
+                }
+                call.identity = None;
+                "no_credentials"
+            }
+            "forbidden" => match &options.unprivileged_identity {
+                Some(who) => {
+                    call.identity = Some(who.clone());
+                    "unprivileged"
+                }
+                None => return Err("the target has no identity without rights"),
+            },
+            "duplicate" => {
+                let creates = op.method == Method::Post && !op.path.contains('{');
+                if !creates {
+                    return Err("not a create operation");
+                }
+                let mut first = call.clone();
+                first.expect = StepExpect {
+                    status: success_status(op),
+                    ..StepExpect::default()
+                };
+                if let Some(r) = resources(api).into_iter().find(|r| r.create.id == op.id) {
+                    first.captures.push((
+                        "created_id".to_owned(),
+                        CaptureFrom::Body(r.id_pointer.clone()),
+                    ));
+                    *cleanup = setup(api, &r, options, options.seed).1;
+                }
+                steps.push(first);
+                "duplicate"
+            }
+            _ => return Err("no generic recipe for this code"),
+        })
+    }
 }
 
 fn documents(op: &Operation, status: u16) -> bool {
@@ -470,22 +482,19 @@ fn never_created(api: &Api, op: &Operation, name: &str) -> String {
     let Some(schema_ref) = param.and_then(|p| p.schema.as_ref()) else {
         return marked();
     };
-    let Some(schema) = api.schemas.get(schema_ref).map(|s| api.schemas.resolve(s)) else {
+    let Some(schema) = api.schemas.get(schema_ref) else {
         return marked();
     };
     let fits = |v: &Value| {
         api.schemas
-            .validator(schema_ref, Direction::Request)
-            .map(|val| val.is_valid(v))
+            .accepts(schema_ref, Direction::Request, v)
             .unwrap_or(false)
     };
-    let integer = matches!(
-        schema.get("type").and_then(Value::as_str),
-        Some("integer" | "number")
-    );
+    let integer = is_numeric(api, schema);
     let candidates: Vec<Value> = if integer {
-        let max = schema
-            .get("maximum")
+        let max = api
+            .schemas
+            .keyword(schema, "maximum")
             .and_then(Value::as_i64)
             .unwrap_or(i64::from(i32::MAX));
         vec![Value::from(max.min(2_147_480_000)), Value::from(max)]
@@ -515,9 +524,9 @@ fn break_request(api: &Api, op: &Operation, call: &mut Step) -> Option<&'static 
             .and_then(|m| m.schema.as_ref())
             .and_then(|s| api.schemas.get(s));
         if let Some(schema) = schema {
-            let required = required_of(api, schema, 0);
-            if let Some(field) = required.into_iter().find(|f| body.contains_key(f)) {
-                body.remove(&field);
+            let required = api.schemas.required(schema);
+            if let Some(field) = required.into_iter().find(|f| body.contains_key(*f)) {
+                body.remove(field);
                 return Some("missing_field");
             }
         }
@@ -526,12 +535,7 @@ fn break_request(api: &Api, op: &Operation, call: &mut Step) -> Option<&'static 
         let Some(schema) = p.schema.as_ref().and_then(|s| api.schemas.get(s)) else {
             continue;
         };
-        let schema = api.schemas.resolve(schema);
-        let numeric = matches!(
-            schema.get("type").and_then(Value::as_str),
-            Some("integer" | "number")
-        );
-        if numeric && p.location != ParamLocation::Header {
+        if is_numeric(api, schema) && p.location != ParamLocation::Header {
             call.params
                 .insert(p.name.clone(), "not-a-number".to_owned());
             return Some("wrong_type");
@@ -540,30 +544,9 @@ fn break_request(api: &Api, op: &Operation, call: &mut Step) -> Option<&'static 
     None
 }
 
-fn required_of(api: &Api, schema: &Value, depth: usize) -> Vec<String> {
-    if depth > 8 {
-        return Vec::new();
-    }
-    let schema = api.schemas.resolve(schema);
-    let mut out: Vec<String> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    for part in schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        out.extend(required_of(api, part, depth + 1));
-    }
-    out
+/// Whether the schema's one type is `integer` or `number`.
+fn is_numeric(api: &Api, schema: &Value) -> bool {
+    matches!(api.schemas.types(schema).as_slice(), ["integer" | "number"])
 }
 
 fn lifecycle(api: &Api, r: &Resource<'_>, options: &GenerateOptions) -> Option<Scenario> {

@@ -1,5 +1,7 @@
 //! Documented error codes of an operation, from its 4xx/5xx `responses` and from Google-style
 //! prose in its description, merged into one list.
+//!
+//! May import `error` and the rest of `spec`.
 
 use serde_json::Value;
 
@@ -86,11 +88,11 @@ fn documented_codes(response: &ResponseSpec, status: u16, schemas: &Schemas) -> 
             continue;
         };
         let mut status_schemas = Vec::new();
-        for error in properties(schemas, schema, "error", 0) {
-            status_schemas.extend(properties(schemas, error, "status", 0));
+        for error in schemas.property_all(schema, "error") {
+            status_schemas.extend(schemas.property_all(error, "status"));
         }
         if status_schemas.is_empty() {
-            status_schemas = properties(schemas, schema, "status", 0);
+            status_schemas = schemas.property_all(schema, "status");
         }
         // Every part of an `allOf` must hold, so the allowed codes are the intersection.
         let mut allowed: Option<Vec<String>> = None;
@@ -126,38 +128,10 @@ fn documented_codes(response: &ResponseSpec, status: u16, schemas: &Schemas) -> 
     found
 }
 
-/// Every schema given for property `name` in `schema`, looking through refs and `allOf`.
-fn properties<'a>(
-    schemas: &'a Schemas,
-    schema: &'a Value,
-    name: &str,
-    depth: usize,
-) -> Vec<&'a Value> {
-    if depth > 8 {
-        return Vec::new();
-    }
-    let schema = schemas.resolve(schema);
-    let mut out: Vec<&Value> = schema
-        .get("properties")
-        .and_then(|p| p.get(name))
-        .into_iter()
-        .collect();
-    for part in schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        out.extend(properties(schemas, part, name, depth + 1));
-    }
-    out
-}
-
 /// The string values `schema` enumerates (through refs).
 fn enum_values(schemas: &Schemas, schema: &Value) -> Vec<String> {
     schemas
-        .resolve(schema)
-        .get("enum")
+        .keyword(schema, "enum")
         .and_then(Value::as_array)
         .map(|e| {
             e.iter()

@@ -26,5 +26,5 @@ pub use model::{
     Server, SpecVersion, StatusKey,
 };
 pub use refs::percent_decode;
-pub use schema::{Dialect, Direction, SchemaRef, Schemas, Validator};
+pub use schema::{Dialect, Direction, SchemaPart, SchemaRef, Schemas, Validator};
 pub use source::MAX_INPUT_BYTES;

@@ -1,6 +1,8 @@
 //! The documents of one API and `$ref` resolution between them: internal pointers with `~0`
 //! and `~1` escapes, relative files, refs from inside referenced files, and (with `--fetch`)
-//! remote URLs.
+//! remote URLs. Also the crate's one percent-decoder.
+//!
+//! May import `error` and `spec::source`.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};

@@ -1,234 +1,22 @@
-//! Schemas, ready for the `jsonschema` crate.
+//! Building the schema bundle while an API is read: every schema an API uses is copied once,
+//! under `/s/`, keyed by its document and pointer (`d0/components/schemas/Pet`; other files
+//! are `d1`, `d2`, ...). Each `$ref` is rewritten to point at its target's entry (chains of
+//! bare refs collapsed), a dangling one becomes `{}` with a warning, a malformed keyword is
+//! dropped with a warning, and the dialect is adapted: OpenAPI 3.0 and Swagger 2.0 become
+//! Draft 4 (`$ref` siblings dropped, `nullable` and `x-nullable` as a `null` type, `type: file`
+//! dropped), OpenAPI 3.1 is Draft 2020-12 (`$ref` siblings kept), and `int32`/`int64` become
+//! numeric bounds. Refs stay refs, so a schema that contains itself loads and nothing walks it
+//! forever.
 //!
-//! Every schema an API uses is copied once into a bundle (one JSON value), under `/s/`, keyed
-//! by its document and pointer (`d0/components/schemas/Pet`; other files are `d1`, `d2`, ...).
-//! Each `$ref` is rewritten to point at its target's entry (chains of bare refs collapsed), a
-//! dangling one becomes `{}` with a warning, a malformed keyword is dropped with a warning,
-//! and the dialect is adapted: OpenAPI 3.0 and Swagger 2.0 become Draft 4 (`nullable` and
-//! `x-nullable` as a `null` type, `type: file` dropped), OpenAPI 3.1 is Draft 2020-12 with
-//! formats checked, and `int32`/`int64` become numeric bounds. Refs stay refs, so a schema
-//! that contains itself loads and nothing walks it forever.
-//!
-//! Validators are compiled lazily, one per schema and direction, against the bundle
-//! registered once, and cached: compiling a whole large spec at once costs gigabytes.
+//! May import `error`, `spec::refs` and `spec::schema`.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::HashSet;
 
 use serde_json::{json, Map, Value};
 
+use super::schemas::{uri_fragment, Dialect, SchemaRef, Schemas};
 use crate::error::{escape_token, Diagnostic, Location};
-use crate::spec::refs::{percent_decode, DocId, DocSet, RefError, Target};
-
-/// The JSON Schema dialect of an API's schemas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    /// OpenAPI 3.0's schema object (validated as Draft 4).
-    OpenApi30,
-    /// Swagger 2.0's schema object (validated as Draft 4).
-    Swagger2,
-    /// OpenAPI 3.1: JSON Schema Draft 2020-12.
-    OpenApi31,
-}
-
-/// Which side of an exchange a schema validates: `readOnly` properties are not required in a
-/// request, `writeOnly` properties are not required in a response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// Something the client sends.
-    Request,
-    /// Something the server sends.
-    Response,
-}
-
-/// A schema of an API: a JSON pointer into the API's [`Schemas`] bundle.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SchemaRef(pub String);
-
-/// A compiled validator.
-pub type Validator = jsonschema::Validator;
-
-/// The schema bundle of one API, and its validator cache.
-pub struct Schemas {
-    bundle: Value,
-    dialect: Dialect,
-    /// (schema pointer, property name) for every `required` property, to drop `readOnly` or
-    /// `writeOnly` ones per direction.
-    required_props: Vec<(String, String)>,
-    registries: [OnceLock<Result<jsonschema::Registry<'static>, String>>; 2],
-    validators: Mutex<HashMap<(Direction, SchemaRef), Arc<Validator>>>,
-}
-
-impl std::fmt::Debug for Schemas {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Schemas")
-            .field("dialect", &self.dialect)
-            .finish_non_exhaustive()
-    }
-}
-
-const BUNDLE_URI: [&str; 2] = [
-    "urn:contractor:bundle:request",
-    "urn:contractor:bundle:response",
-];
-
-impl Schemas {
-    /// The dialect.
-    pub fn dialect(&self) -> Dialect {
-        self.dialect
-    }
-
-    /// The whole bundle (refs inside it are `#/...` pointers relative to it).
-    pub fn bundle(&self) -> &Value {
-        &self.bundle
-    }
-
-    /// The schema `r` names, as written (it may itself be a `$ref`).
-    pub fn get(&self, r: &SchemaRef) -> Option<&Value> {
-        self.bundle.pointer(&r.0)
-    }
-
-    /// Follows `$ref`s from `schema` until a schema that is not one (at most 64 hops, so a
-    /// cycle of bare refs ends).
-    pub fn resolve<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
-        for _ in 0..64 {
-            match schema.get("$ref").and_then(Value::as_str) {
-                Some(r) => match r
-                    .strip_prefix('#')
-                    .and_then(|p| self.bundle.pointer(&percent_decode(p)))
-                {
-                    Some(next) => schema = next,
-                    None => return schema,
-                },
-                None => return schema,
-            }
-        }
-        schema
-    }
-
-    /// The validator for `r` in `direction`, compiled on first use and cached.
-    pub fn validator(&self, r: &SchemaRef, direction: Direction) -> Result<Arc<Validator>, String> {
-        let key = (direction, r.clone());
-        if let Some(v) = self.lock().get(&key) {
-            return Ok(Arc::clone(v));
-        }
-        let registry = self.registry(direction)?;
-        let uri = BUNDLE_URI[direction as usize];
-        let root = json!({ "$ref": format!("{uri}#{}", uri_fragment(&r.0)) });
-        let mut options = jsonschema::options().with_registry(registry);
-        options = match self.dialect {
-            Dialect::OpenApi31 => options
-                .with_draft(jsonschema::Draft::Draft202012)
-                .should_validate_formats(true),
-            Dialect::OpenApi30 | Dialect::Swagger2 => options.with_draft(jsonschema::Draft::Draft4),
-        };
-        let validator = Arc::new(
-            options
-                .build(&root)
-                .map_err(|e| format!("failed to compile schema #{}: {e}", r.0))?,
-        );
-        self.lock().insert(key, Arc::clone(&validator));
-        Ok(validator)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(Direction, SchemaRef), Arc<Validator>>> {
-        // A panic while holding the lock leaves only a cache behind; keep using it.
-        self.validators
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn registry(&self, direction: Direction) -> Result<&jsonschema::Registry<'static>, String> {
-        self.registries[direction as usize]
-            .get_or_init(|| {
-                let draft = match self.dialect {
-                    Dialect::OpenApi31 => jsonschema::Draft::Draft202012,
-                    _ => jsonschema::Draft::Draft4,
-                };
-                jsonschema::Registry::new()
-                    .draft(draft)
-                    .add(BUNDLE_URI[direction as usize], self.directed(direction))
-                    .and_then(|b| b.prepare())
-                    .map_err(|e| format!("failed to register schemas: {e}"))
-            })
-            .as_ref()
-            .map_err(Clone::clone)
-    }
-
-    /// A copy of the bundle with `readOnly` (request) or `writeOnly` (response) properties
-    /// taken out of `required`.
-    fn directed(&self, direction: Direction) -> Value {
-        let flag = match direction {
-            Direction::Request => "readOnly",
-            Direction::Response => "writeOnly",
-        };
-        let mut drop: Vec<(&str, &str)> = Vec::new();
-        for (ptr, prop) in &self.required_props {
-            let marked = self
-                .find_property(ptr, prop)
-                .is_some_and(|p| is_flagged(p, flag) || is_flagged(self.resolve(p), flag));
-            if marked {
-                drop.push((ptr, prop));
-            }
-        }
-        let mut bundle = self.bundle.clone();
-        for (ptr, prop) in drop {
-            if let Some(Value::Array(req)) =
-                bundle.pointer_mut(ptr).and_then(|s| s.get_mut("required"))
-            {
-                req.retain(|v| v.as_str() != Some(prop));
-            }
-        }
-        bundle
-    }
-}
-
-impl Schemas {
-    /// The schema of property `name` for the object schema at `ptr`: its own `properties`,
-    /// those of its `allOf` parts, or, when it is itself an `allOf` part, its siblings'.
-    fn find_property(&self, ptr: &str, name: &str) -> Option<&Value> {
-        let schema = self.bundle.pointer(ptr)?;
-        if let Some(p) = self.property_in(schema, name, 0) {
-            return Some(p);
-        }
-        let (parent, last) = ptr.rsplit_once('/')?;
-        let parent = parent.strip_suffix("/allOf")?;
-        last.parse::<usize>().ok()?;
-        self.property_in(self.bundle.pointer(parent)?, name, 0)
-    }
-
-    fn property_in<'a>(&'a self, schema: &'a Value, name: &str, depth: usize) -> Option<&'a Value> {
-        if depth > 16 {
-            return None;
-        }
-        let schema = self.resolve(schema);
-        if let Some(p) = schema.get("properties").and_then(|p| p.get(name)) {
-            return Some(p);
-        }
-        schema
-            .get("allOf")
-            .and_then(Value::as_array)?
-            .iter()
-            .find_map(|part| self.property_in(part, name, depth + 1))
-    }
-}
-
-fn is_flagged(schema: &Value, flag: &str) -> bool {
-    schema.get(flag) == Some(&Value::Bool(true))
-}
-
-/// Percent-encodes what a URI fragment may not hold raw.
-fn uri_fragment(pointer: &str) -> String {
-    let mut out = String::with_capacity(pointer.len());
-    for b in pointer.bytes() {
-        if b.is_ascii_alphanumeric() || b"/~-._!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+use crate::spec::refs::{DocId, DocSet, RefError, Target};
 
 /// Keywords whose value is a map of name to schema.
 const MAP_KEYWORDS: &[&str] = &[
@@ -350,13 +138,7 @@ impl SchemaBuilder {
     pub fn finish(self) -> Schemas {
         let mut bundle = Map::new();
         bundle.insert("s".to_owned(), Value::Object(self.entries));
-        Schemas {
-            bundle: Value::Object(bundle),
-            dialect: self.dialect,
-            required_props: self.required_props,
-            registries: [OnceLock::new(), OnceLock::new()],
-            validators: Mutex::new(HashMap::new()),
-        }
+        Schemas::new(Value::Object(bundle), self.dialect, self.required_props)
     }
 
     /// The adapted copy of one schema. `location` is where it is in its document, for
@@ -423,51 +205,73 @@ impl SchemaBuilder {
                 continue;
             }
             let child_ptr = format!("{bundle_ptr}/{}", escape_token(key));
-            let adapted = if MAP_KEYWORDS.contains(&key.as_str()) && value.is_object() {
-                let mut m = Map::new();
-                for (name, sub) in value.as_object().into_iter().flatten() {
-                    let sub_ptr = format!("{child_ptr}/{}", escape_token(name));
-                    let a = self.adapt(
-                        docs,
-                        diags,
-                        doc,
-                        sub,
-                        &child_loc.child(name),
-                        &sub_ptr,
-                        depth + 1,
-                    );
-                    m.insert(name.clone(), a);
-                }
-                Value::Object(m)
-            } else if LIST_KEYWORDS.contains(&key.as_str()) && value.is_array()
-                || key == "items" && value.is_array()
-            {
-                let items = value.as_array().into_iter().flatten().enumerate();
-                let list = items
-                    .map(|(i, sub)| {
-                        let idx = i.to_string();
-                        let sub_ptr = format!("{child_ptr}/{idx}");
-                        self.adapt(
-                            docs,
-                            diags,
-                            doc,
-                            sub,
-                            &child_loc.child(&idx),
-                            &sub_ptr,
-                            depth + 1,
-                        )
-                    })
-                    .collect();
-                Value::Array(list)
-            } else if ONE_KEYWORDS.contains(&key.as_str()) && value.is_object() {
-                self.adapt(docs, diags, doc, value, &child_loc, &child_ptr, depth + 1)
-            } else {
-                value.clone()
-            };
+            let adapted = self.adapt_keyword(
+                docs,
+                diags,
+                doc,
+                (key, value),
+                &child_loc,
+                &child_ptr,
+                depth,
+            );
             out.insert(key.clone(), adapted);
         }
         let wrapped = self.adapt_dialect(&mut out);
-        // A nullable composition moved into `anyOf[0]`: so did everything recorded below it.
+        self.record_required(&out, wrapped, bundle_ptr, recorded_before);
+        Value::Object(out)
+    }
+
+    /// The adapted value of one keyword of a schema: the schemas inside it adapted in turn.
+    #[allow(clippy::too_many_arguments)]
+    fn adapt_keyword(
+        &mut self,
+        docs: &mut DocSet,
+        diags: &mut Vec<Diagnostic>,
+        doc: DocId,
+        (key, value): (&str, &Value),
+        location: &Location,
+        bundle_ptr: &str,
+        depth: usize,
+    ) -> Value {
+        if MAP_KEYWORDS.contains(&key) && value.is_object() {
+            let mut m = Map::new();
+            for (name, sub) in value.as_object().into_iter().flatten() {
+                let sub_ptr = format!("{bundle_ptr}/{}", escape_token(name));
+                let sub_loc = location.child(name);
+                let a = self.adapt(docs, diags, doc, sub, &sub_loc, &sub_ptr, depth + 1);
+                m.insert(name.clone(), a);
+            }
+            Value::Object(m)
+        } else if LIST_KEYWORDS.contains(&key) && value.is_array()
+            || key == "items" && value.is_array()
+        {
+            let items = value.as_array().into_iter().flatten().enumerate();
+            let list = items
+                .map(|(i, sub)| {
+                    let idx = i.to_string();
+                    let sub_ptr = format!("{bundle_ptr}/{idx}");
+                    let sub_loc = location.child(&idx);
+                    self.adapt(docs, diags, doc, sub, &sub_loc, &sub_ptr, depth + 1)
+                })
+                .collect();
+            Value::Array(list)
+        } else if ONE_KEYWORDS.contains(&key) && value.is_object() {
+            self.adapt(docs, diags, doc, value, location, bundle_ptr, depth + 1)
+        } else {
+            value.clone()
+        }
+    }
+
+    /// Records the `required` names of the adapted schema `out` at `bundle_ptr`. When a
+    /// nullable composition was `wrapped` into `anyOf[0]`, so was everything recorded below it
+    /// since `recorded_before`.
+    fn record_required(
+        &mut self,
+        out: &Map<String, Value>,
+        wrapped: bool,
+        bundle_ptr: &str,
+        recorded_before: usize,
+    ) {
         let own_ptr = if wrapped {
             let moved = format!("{bundle_ptr}/anyOf/0");
             for (ptr, _) in &mut self.required_props[recorded_before..] {
@@ -493,7 +297,6 @@ impl SchemaBuilder {
                 self.required_props.push((own_ptr.clone(), name.to_owned()));
             }
         }
-        Value::Object(out)
     }
 
     fn rewrite_ref(

@@ -1,0 +1,109 @@
+//! The entry points: [`synthesize`] a value for a schema, or a [`valid_value`] checked with
+//! the API's compiled validator.
+//!
+//! May import `spec` and the rest of `synth`.
+
+use serde_json::Value;
+
+use super::build::Synth;
+use crate::spec::{Direction, SchemaRef, Schemas};
+
+/// How to fill a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// Only required properties, and arrays of `minItems` items.
+    Required,
+    /// Every property the direction allows, and one item in arrays (cycles and depth cut).
+    All,
+}
+
+/// A value that validates against `schema` (a schema value from `api.schemas`, e.g.
+/// `schemas.get(&r)`), for `direction` (Request: skip readOnly properties; Response: skip
+/// writeOnly ones).
+///
+/// Prefers, at every level: `example`, then `examples[0]`, then `default`, then `const`, then
+/// the first `enum` value (each only when it fits), then a value built from the type and
+/// constraints: formats, lengths, numeric bounds and `multipleOf`, array and object sizes,
+/// `allOf` merged, the first `oneOf`/`anyOf` branch that fits, simple `pattern`s. The `seed`
+/// varies strings and numbers deterministically (same seed, same value; seed 0 leaves examples
+/// as written) without breaking validity. Never panics and always ends: optional properties and
+/// items are cut at depth 6 and whenever a `$ref` cycle repeats; a required property that
+/// leads into a cycle drops its nearest optional ancestor, or, when it has none, gets a
+/// minimal value (`null` if allowed, `[]`, `{}`).
+///
+/// ```
+/// use contractor::scenario::synth::{synthesize, Fill};
+/// use contractor::spec::Direction;
+///
+/// let api = contractor::Api::load("specs/google-classroom/invitations.yaml").unwrap();
+/// let r = api.schemas.component("Invitation").unwrap();
+/// let schema = api.schemas.get(&r).unwrap();
+/// let body = synthesize(&api.schemas, schema, Direction::Request, Fill::Required, 0);
+/// println!("{body}");
+/// assert!(body.get("id").is_none(), "`id` is readOnly");
+/// ```
+pub fn synthesize(
+    schemas: &Schemas,
+    schema: &Value,
+    direction: Direction,
+    fill: Fill,
+    seed: u64,
+) -> Value {
+    Synth::new(schemas, direction, fill, seed, true).run(schema)
+}
+
+/// Like [`synthesize`] for a [`SchemaRef`], then checked with the compiled validator.
+///
+/// Tries `Fill::Required` with `seed`, then two other seeds, then `Fill::All`, then both fills
+/// again with examples and defaults ignored (a spec's example may not fit its own schema).
+/// Returns the validator's first error (instance path and message) when nothing validates.
+pub fn valid_value(
+    schemas: &Schemas,
+    schema: &SchemaRef,
+    direction: Direction,
+    seed: u64,
+) -> Result<Value, String> {
+    let Some(node) = schemas.get(schema) else {
+        return Err(format!(
+            "failed to synthesize a value: no schema at #{}",
+            schema.0
+        ));
+    };
+    let validator = schemas.validator(schema, direction)?;
+    let attempts = [
+        (Fill::Required, seed, true),
+        (Fill::Required, seed.wrapping_add(1), true),
+        (Fill::Required, seed.wrapping_add(2), true),
+        (Fill::All, seed, true),
+        (Fill::Required, seed, false),
+        (Fill::All, seed, false),
+    ];
+    let mut tried: Vec<Value> = Vec::new();
+    let mut first_error: Option<String> = None;
+    for (fill, seed, examples) in attempts {
+        let value = Synth::new(schemas, direction, fill, seed, examples).run(node);
+        if tried.contains(&value) {
+            continue;
+        }
+        match validator.validate(&value) {
+            Ok(()) => return Ok(value),
+            Err(e) => {
+                if first_error.is_none() {
+                    let path = e.instance_path().to_string();
+                    let path = if path.is_empty() {
+                        "/".to_owned()
+                    } else {
+                        path
+                    };
+                    first_error = Some(format!("{path}: {e}"));
+                }
+            }
+        }
+        tried.push(value);
+    }
+    Err(format!(
+        "failed to synthesize a valid value for #{}: {}",
+        schema.0,
+        first_error.unwrap_or_default()
+    ))
+}

@@ -1,0 +1,16 @@
+//! The spec-driven stub for any API without an emulator: routes each operation, validates the
+//! request (required parameters, parameter schemas, body schema, credentials) and answers a
+//! documented 400/422 when it is invalid; otherwise the lowest documented 2xx with the
+//! operation's example, else a body synthesized from the schema that validates against it.
+//! `Prefer: code=404` or `Prefer: example=NAME` picks a documented response, as Prism does.
+//! Resources with a create/read/delete shape (POST on a collection, GET and DELETE on `{id}`
+//! below it) are kept in memory, so create-then-get and delete-then-get behave.
+//!
+//! May import `spec`, `scenario::synth` and the rest of `stub`.
+
+mod media;
+mod resources;
+mod stub;
+mod validate;
+
+pub use stub::SpecStub;

@@ -1,0 +1,304 @@
+//! [`SpecStub`]: routing a request to an operation, answering it (documented `Prefer`
+//! choices first, then credentials, validation and success), rendering a documented response,
+//! and the generic mutants.
+//!
+//! May import `spec`, `scenario::synth` and the rest of `stub`.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::media::{is_json, preferred_media, value_text};
+use super::resources::{find_resources, Resource, Store};
+use crate::scenario::synth;
+use crate::spec::{Api, Direction, Method, Operation, ResponseSpec, StatusKey};
+use crate::stub::mutants::Mutant;
+use crate::stub::router::{best_match, PathTemplate};
+use crate::stub::{Responder, StubRequest, StubResponse};
+
+/// The spec-driven stub.
+pub struct SpecStub {
+    pub(super) api: Arc<Api>,
+    pub(super) routes: Vec<PathTemplate>,
+    /// Server base paths (`/api/v3`) a request path may start with.
+    pub(super) base_paths: Vec<String>,
+    pub(super) resources: Vec<Resource>,
+    pub(super) store: Mutex<Store>,
+    pub(super) mutants: BTreeSet<Mutant>,
+    pub(super) slow_delay: Duration,
+}
+
+/// What a request asked for with `Prefer`.
+#[derive(Debug, Default)]
+struct Prefer {
+    code: Option<u16>,
+    example: Option<String>,
+}
+
+fn parse_prefer(request: &StubRequest) -> Prefer {
+    let mut prefer = Prefer::default();
+    for (name, value) in &request.headers {
+        if !name.eq_ignore_ascii_case("prefer") {
+            continue;
+        }
+        for part in value.split([',', ';']) {
+            if let Some((k, v)) = part.trim().split_once('=') {
+                let v = v.trim().trim_matches('"');
+                match k.trim() {
+                    "code" => prefer.code = v.parse().ok(),
+                    "example" => prefer.example = Some(v.to_owned()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    prefer
+}
+
+impl SpecStub {
+    /// A stub for `api`, with `mutants` (only the generic ones apply) switched on.
+    pub fn new(api: Arc<Api>, mutants: &[Mutant], slow_delay: Duration) -> SpecStub {
+        let routes = api
+            .operations
+            .iter()
+            .map(|op| PathTemplate::new(&op.path))
+            .collect();
+        let base_paths = api
+            .servers
+            .iter()
+            .filter_map(|s| {
+                let after_scheme = s.url.split_once("://").map_or(s.url.as_str(), |(_, r)| r);
+                let path = if s.url.contains("://") {
+                    after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+                } else {
+                    after_scheme
+                };
+                let path = path.trim_end_matches('/');
+                (!path.is_empty()).then(|| path.to_owned())
+            })
+            .collect();
+        let resources = find_resources(&api);
+        SpecStub {
+            api,
+            routes,
+            base_paths,
+            resources,
+            store: Mutex::new(Store::default()),
+            mutants: mutants.iter().copied().filter(|m| m.is_generic()).collect(),
+            slow_delay,
+        }
+    }
+
+    fn route(&self, raw_path: &str, method: &str) -> Routed {
+        let mut candidates = vec![raw_path.to_owned()];
+        for base in &self.base_paths {
+            if let Some(rest) = raw_path.strip_prefix(base.as_str()) {
+                if rest.is_empty() || rest.starts_with('/') {
+                    candidates.push(if rest.is_empty() {
+                        "/".to_owned()
+                    } else {
+                        rest.to_owned()
+                    });
+                }
+            }
+        }
+        let mut path_matched: Vec<&'static str> = Vec::new();
+        for path in &candidates {
+            let same_method = self
+                .routes
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| self.api.operations[*i].method.as_str() == method);
+            if let Some((i, params)) = best_match(same_method, path) {
+                return Routed::Op(i, params);
+            }
+            for (i, t) in self.routes.iter().enumerate() {
+                if t.matches(path).is_some() {
+                    path_matched.push(self.api.operations[i].method.as_str());
+                }
+            }
+        }
+        if path_matched.is_empty() {
+            Routed::NoPath
+        } else {
+            path_matched.sort_unstable();
+            path_matched.dedup();
+            Routed::WrongMethod(path_matched.join(", "))
+        }
+    }
+
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn answer(&self, request: &StubRequest) -> StubResponse {
+        let (index, params) = match self.route(&request.path, &request.method) {
+            Routed::Op(i, p) => (i, p),
+            Routed::NoPath => {
+                return StubResponse::json(
+                    404,
+                    &json!({"error": format!("no operation of the spec matches {}", request.path)}),
+                )
+            }
+            Routed::WrongMethod(allowed) => {
+                let mut r = StubResponse::json(
+                    405,
+                    &json!({"error": format!("{} is not documented for {}", request.method, request.path)}),
+                );
+                r.set_header("allow", &allowed);
+                return r;
+            }
+        };
+        let op = &self.api.operations[index];
+        let prefer = parse_prefer(request);
+        if let Some(code) = prefer.code {
+            if let Some(response) = op
+                .responses
+                .iter()
+                .find(|r| r.status == StatusKey::Code(code))
+            {
+                return self.render(op, response, code, prefer.example.as_deref(), None);
+            }
+        }
+        if let Err(problem) = self.authorize(op, request) {
+            if let Some(r) = op
+                .response_for(401)
+                .filter(|r| r.status != StatusKey::Default)
+            {
+                let mut out = self.render(op, r, 401, None, None);
+                out.set_header("x-contractor-problem", &problem);
+                return out;
+            }
+        }
+        if let Err(problem) = self.validate(op, &params, request) {
+            let documented = [400, 422].into_iter().find_map(|c| {
+                op.responses
+                    .iter()
+                    .find(|r| r.status == StatusKey::Code(c))
+                    .map(|r| (c, r))
+            });
+            let mut out = match documented {
+                Some((code, r)) => self.render(op, r, code, None, None),
+                None => StubResponse::json(400, &json!({"error": problem})),
+            };
+            out.set_header("x-contractor-problem", &problem);
+            return out;
+        }
+        self.succeed(op, &params, request, prefer.example.as_deref())
+    }
+
+    /// The body of `response`: a named or first example, else a synthesized valid value.
+    pub(super) fn body_for(
+        &self,
+        response: &ResponseSpec,
+        example: Option<&str>,
+        seed: u64,
+    ) -> Option<Value> {
+        let media = preferred_media(&response.content)?;
+        if let Some(name) = example {
+            if let Some((_, v)) = media.examples.iter().find(|(n, _)| n == name) {
+                return Some(v.clone());
+            }
+        }
+        if let Some((_, v)) = media.examples.first() {
+            return Some(v.clone());
+        }
+        let schema = media.schema.as_ref()?;
+        synth::valid_value(&self.api.schemas, schema, Direction::Response, seed).ok()
+    }
+
+    pub(super) fn render(
+        &self,
+        _op: &Operation,
+        response: &ResponseSpec,
+        code: u16,
+        example: Option<&str>,
+        body: Option<Value>,
+    ) -> StubResponse {
+        let media = preferred_media(&response.content);
+        let mut out = match media {
+            None => StubResponse {
+                status: code,
+                headers: Vec::new(),
+                body: Vec::new(),
+                delay: None,
+            },
+            Some(media) => {
+                let value = body
+                    .or_else(|| self.body_for(response, example, 0))
+                    .unwrap_or(Value::Null);
+                let bytes = if is_json(&media.name) {
+                    serde_json::to_vec(&value).unwrap_or_default()
+                } else {
+                    match &value {
+                        Value::String(s) => s.clone().into_bytes(),
+                        other => other.to_string().into_bytes(),
+                    }
+                };
+                StubResponse {
+                    status: code,
+                    headers: vec![("content-type".to_owned(), media.name.clone())],
+                    body: bytes,
+                    delay: None,
+                }
+            }
+        };
+        for header in response.headers.iter().filter(|h| h.required) {
+            let value = header
+                .schema
+                .as_ref()
+                .and_then(|s| synth::valid_value(&self.api.schemas, s, Direction::Response, 0).ok())
+                .map(|v| value_text(&v))
+                .unwrap_or_default();
+            out.set_header(&header.name, &value);
+        }
+        out
+    }
+
+    fn mutate(&self, op: Option<&Operation>, mut response: StubResponse) -> StubResponse {
+        if self.mutants.contains(&Mutant::ServerErrorOnList) && op.is_some_and(is_list) {
+            response = StubResponse::json(500, &json!({"error": "internal error"}));
+        }
+        if self.mutants.contains(&Mutant::WrongSuccessStatus)
+            && (200..300).contains(&response.status)
+        {
+            response.status = if response.status == 200 { 201 } else { 200 };
+        }
+        if self.mutants.contains(&Mutant::UndocumentedStatus) && response.status == 404 {
+            response.status = 410;
+        }
+        if self.mutants.contains(&Mutant::WrongContentType) {
+            response.set_header("content-type", "text/plain");
+        }
+        if self.mutants.contains(&Mutant::SlowResponses) {
+            response.delay = Some(self.slow_delay);
+        }
+        response
+    }
+}
+
+enum Routed {
+    Op(usize, Vec<(String, String)>),
+    NoPath,
+    WrongMethod(String),
+}
+
+impl Responder for SpecStub {
+    fn respond(&self, request: &StubRequest) -> StubResponse {
+        let response = self.answer(request);
+        let op = match self.route(&request.path, &request.method) {
+            Routed::Op(i, _) => Some(&self.api.operations[i]),
+            _ => None,
+        };
+        self.mutate(op, response)
+    }
+}
+
+/// A GET on a path without parameters: the collection listing.
+fn is_list(op: &Operation) -> bool {
+    op.method == Method::Get && !op.path.contains('{')
+}

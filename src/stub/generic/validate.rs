@@ -1,0 +1,229 @@
+//! Checking a request against its operation: credentials for the security requirements,
+//! required parameters, parameter text read as its schema's type and validated, and the body
+//! validated against the schema of its media type.
+//!
+//! May import `spec` and the rest of `stub`.
+
+use serde_json::{json, Value};
+
+use super::media::{essence, is_json};
+use super::stub::SpecStub;
+use crate::spec::{Api, Direction, MediaType, Operation, ParamLocation};
+use crate::stub::StubRequest;
+
+impl SpecStub {
+    /// Whether some security alternative of `op` is satisfied by the request's credentials.
+    pub(super) fn authorize(&self, op: &Operation, request: &StubRequest) -> Result<(), String> {
+        if op.security.is_empty() || op.security.iter().any(Vec::is_empty) {
+            return Ok(());
+        }
+        let satisfied = op.security.iter().any(|alternative| {
+            alternative.iter().all(|(name, _)| {
+                let Some(scheme) = self.api.security_schemes.iter().find(|s| &s.name == name)
+                else {
+                    return true;
+                };
+                match (scheme.kind.as_str(), scheme.scheme.as_deref()) {
+                    ("apiKey", Some("query")) => scheme
+                        .param_name
+                        .as_deref()
+                        .is_some_and(|n| request.query_param(n).is_some()),
+                    ("apiKey", Some("cookie")) => request.header("cookie").is_some(),
+                    ("apiKey", _) => scheme
+                        .param_name
+                        .as_deref()
+                        .is_some_and(|n| request.header(n).is_some()),
+                    ("http", Some(s)) => request
+                        .header("authorization")
+                        .is_some_and(|v| v.to_ascii_lowercase().starts_with(s)),
+                    _ => request.header("authorization").is_some(),
+                }
+            })
+        });
+        if satisfied {
+            Ok(())
+        } else {
+            Err("no credentials satisfy the operation's security requirements".to_owned())
+        }
+    }
+
+    /// Whether the request's parameters and body are valid for `op`; the first problem.
+    pub(super) fn validate(
+        &self,
+        op: &Operation,
+        path_params: &[(String, String)],
+        request: &StubRequest,
+    ) -> Result<(), String> {
+        self.validate_params(op, path_params, request)?;
+        self.validate_body(op, request)
+    }
+
+    /// Whether every required parameter is there and every parameter fits its schema.
+    fn validate_params(
+        &self,
+        op: &Operation,
+        path_params: &[(String, String)],
+        request: &StubRequest,
+    ) -> Result<(), String> {
+        for p in &op.parameters {
+            let raw: Vec<&str> = match p.location {
+                ParamLocation::Path => path_params
+                    .iter()
+                    .filter(|(n, _)| n == &p.name)
+                    .map(|(_, v)| v.as_str())
+                    .collect(),
+                ParamLocation::Query => request
+                    .query
+                    .iter()
+                    .filter(|(n, _)| n == &p.name)
+                    .map(|(_, v)| v.as_str())
+                    .collect(),
+                ParamLocation::Header => {
+                    if ["accept", "content-type", "authorization"]
+                        .contains(&p.name.to_ascii_lowercase().as_str())
+                    {
+                        continue;
+                    }
+                    request
+                        .headers
+                        .iter()
+                        .filter(|(n, _)| n.eq_ignore_ascii_case(&p.name))
+                        .map(|(_, v)| v.as_str())
+                        .collect()
+                }
+                ParamLocation::Cookie => continue,
+            };
+            if raw.is_empty() {
+                if p.required {
+                    return Err(format!(
+                        "missing required {} parameter '{}'",
+                        p.location.as_str(),
+                        p.name
+                    ));
+                }
+                continue;
+            }
+            let Some(schema_ref) = &p.schema else {
+                continue;
+            };
+            let Some(schema) = self.api.schemas.get(schema_ref) else {
+                continue;
+            };
+            let value = coerce(&self.api, schema, &raw, p.explode);
+            let validator = self.api.schemas.validator(schema_ref, Direction::Request)?;
+            let problem = validator
+                .iter_errors(&value)
+                .next()
+                .map(|e| format!("{} parameter '{}': {e}", p.location.as_str(), p.name));
+            if let Some(problem) = problem {
+                return Err(problem);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the request body is there when required, of a documented media type, and
+    /// (for JSON) valid against its schema.
+    fn validate_body(&self, op: &Operation, request: &StubRequest) -> Result<(), String> {
+        let Some(body) = &op.request_body else {
+            return Ok(());
+        };
+        if request.body.is_empty() {
+            return if body.required {
+                Err("missing required request body".to_owned())
+            } else {
+                Ok(())
+            };
+        }
+        let content_type = request.header("content-type").unwrap_or("application/json");
+        let media = pick_media(&body.content, content_type);
+        let Some(media) = media else {
+            return Err(format!(
+                "request content type '{content_type}' is not documented"
+            ));
+        };
+        if !is_json(&media.name) {
+            return Ok(());
+        }
+        let value: Value = serde_json::from_slice(&request.body)
+            .map_err(|e| format!("request body is not JSON: {e}"))?;
+        if let Some(schema) = &media.schema {
+            let validator = self.api.schemas.validator(schema, Direction::Request)?;
+            let problem = validator
+                .iter_errors(&value)
+                .next()
+                .map(|e| format!("request body at '{}': {e}", e.instance_path()));
+            if let Some(problem) = problem {
+                return Err(problem);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn pick_media<'a>(content: &'a [MediaType], content_type: &str) -> Option<&'a MediaType> {
+    let wanted = essence(content_type);
+    content
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(&wanted))
+        .or_else(|| {
+            content
+                .iter()
+                .find(|m| m.name == "*/*" || m.name.ends_with("/*"))
+        })
+        .or_else(|| {
+            if is_json(&wanted) {
+                content.iter().find(|m| is_json(&m.name))
+            } else {
+                None
+            }
+        })
+}
+
+/// A parameter's raw text as the JSON value its schema expects.
+fn coerce(api: &Api, schema: &Value, raw: &[&str], explode: bool) -> Value {
+    let types = api.schemas.types(schema);
+    if types.contains(&"array") {
+        let parts: Vec<&str> = if explode || raw.len() > 1 {
+            raw.to_vec()
+        } else {
+            raw.first()
+                .map(|r| r.split(',').collect())
+                .unwrap_or_default()
+        };
+        // `name=` is how form style writes an empty array.
+        let parts: Vec<&str> = if parts == [""] { Vec::new() } else { parts };
+        let items = api.schemas.keyword(schema, "items").unwrap_or(&Value::Null);
+        return Value::Array(
+            parts
+                .iter()
+                .map(|p| coerce(api, items, &[p], false))
+                .collect(),
+        );
+    }
+    let text = raw.first().copied().unwrap_or("");
+    for t in &types {
+        match *t {
+            "integer" => {
+                if let Ok(n) = text.parse::<i64>() {
+                    return json!(n);
+                }
+            }
+            "number" => {
+                if let Ok(n) = text.parse::<f64>() {
+                    if let Some(n) = serde_json::Number::from_f64(n) {
+                        return Value::Number(n);
+                    }
+                }
+            }
+            "boolean" => match text {
+                "true" => return json!(true),
+                "false" => return json!(false),
+                _ => {}
+            },
+            "null" if text == "null" => return Value::Null,
+            _ => {}
+        }
+    }
+    Value::String(text.to_owned())
+}
