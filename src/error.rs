@@ -185,8 +185,8 @@ pub enum Error {
     TooManyDocuments {
         /// The limit.
         limit: usize,
-        /// The `$ref` that went over it.
-        location: Location,
+        /// The document whose `$ref` went over it.
+        from: PathBuf,
     },
     /// A fixture file (users, courses) that does not fit the fixture's shape.
     #[error("failed to load fixture {location}: {message}")]
@@ -236,6 +236,14 @@ pub enum Error {
     /// The HTTP client could not be built (TLS set-up).
     #[error("failed to build the HTTP client: {0}")]
     Client(String),
+    /// A folder for a report could not be created.
+    #[error("failed to create {}: {reason}", path.display())]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// A report file could not be written.
     #[error("failed to write {}: {reason}", path.display())]
     Write {

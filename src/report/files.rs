@@ -17,7 +17,7 @@ pub const LAST_RUN: &str = "target/contractor/last-run.json";
 /// sees half a report.
 pub fn write_atomically(path: &Path, text: &str) -> std::result::Result<(), Error> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Write {
+        std::fs::create_dir_all(dir).map_err(|e| Error::CreateDir {
             path: dir.to_owned(),
             reason: e.to_string(),
         })?;

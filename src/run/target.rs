@@ -74,7 +74,7 @@ impl Target {
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| format!("failed to build the HTTP client: {e}"))
+            .map_err(|e| e.to_string())
     }
 
     /// A target at `base_url` with a client of its own and a per-request `timeout`.

@@ -133,9 +133,10 @@ impl DocSet {
             return Ok(id);
         }
         if self.docs.len() >= MAX_DOCUMENTS {
-            return Err(Error::Usage(format!(
-                "more than {MAX_DOCUMENTS} documents reached through $ref"
-            )));
+            return Err(Error::TooManyDocuments {
+                limit: MAX_DOCUMENTS,
+                from: base.name.clone(),
+            });
         }
         let value = match &url {
             Some(url) if !self.fetch => {

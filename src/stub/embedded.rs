@@ -41,13 +41,14 @@ fn shape(template: &str) -> String {
     out
 }
 
-/// Whether the Classroom emulator serves every operation of `api`.
+/// Whether the Classroom emulator serves every operation of `api`: same operationId, method
+/// and path (parameter names aside).
 pub fn emulated(api: &Api) -> bool {
     !api.operations.is_empty()
         && api.operations.iter().all(|op| {
-            classroom::SERVES
-                .iter()
-                .any(|(m, p)| *m == op.method.as_str() && shape(p) == shape(&op.path))
+            classroom::SERVES.iter().any(|(id, m, p)| {
+                *id == op.id && *m == op.method.as_str() && shape(p) == shape(&op.path)
+            })
         })
 }
 
@@ -118,6 +119,13 @@ mod tests {
             Embedded::choose(&api, None),
             Embedded::Emulator(_)
         ));
+        let id = std::mem::replace(&mut api.operations[0].id, "invitations_list".to_owned());
+        assert!(
+            !emulated(&api),
+            "scenario files name the emulator's operationIds"
+        );
+        api.operations[0].id = id;
+        assert!(emulated(&api));
         let mut extra = api.operations[0].clone();
         extra.path = "/v1/courses".to_owned();
         api.operations.push(extra);

@@ -314,7 +314,6 @@ fn hex_value(digit: u8) -> Option<u8> {
     (digit as char).to_digit(16).map(|d| d as u8)
 }
 
-/// A responder for the adapters' tests, routed by the last path segment.
 #[cfg(test)]
 mod tests {
     use std::time::Instant;

@@ -1,5 +1,5 @@
-//! The stub: contractor's own target, and the choice of embedded target for a run. A [`Responder`] is plain code (a request in, a response
-//! out); two adapters serve it: wiremock in-process (the embedded default target and the test
+//! The stub: contractor's own target, and the choice of embedded target for a run. A
+//! [`Responder`] is plain code (a request in, a response out); two adapters serve it: wiremock in-process (the embedded default target and the test
 //! suites) and hyper for the long-running `contractor stub` command, whose memory stays flat.
 //!
 //! May import `spec` and `scenario`; never `run`, `check` or `report`.

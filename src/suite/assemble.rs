@@ -104,17 +104,18 @@ impl Suite {
 
 /// The faults asked for; they apply only to the embedded stub.
 fn parse_mutants(config: &Config) -> Result<Vec<Mutant>, Error> {
-    if config.target.is_some() && !config.mutants.is_empty() {
+    let mutants = config
+        .mutants
+        .iter()
+        .map(|m| m.parse::<Mutant>().map_err(Error::Usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    if config.target.is_some() && !mutants.is_empty() {
         return Err(Error::Usage(
             "--mutant switches faults on in the embedded stub; it cannot apply to --target"
                 .to_owned(),
         ));
     }
-    config
-        .mutants
-        .iter()
-        .map(|m| m.parse::<Mutant>().map_err(Error::Usage))
-        .collect()
+    Ok(mutants)
 }
 
 /// The spec (default: the shipped Classroom spec) and its first API.
