@@ -15,6 +15,7 @@ mod gates;
 mod interrupts;
 mod lint;
 mod loader;
+mod oracle;
 mod redirects;
 mod remote;
 mod report_text;

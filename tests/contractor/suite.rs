@@ -5,6 +5,7 @@ use crate::support::*;
 use contractor::harness::{Config, Verdict};
 use contractor::stub::Mutant;
 use std::collections::BTreeSet;
+
 use std::time::Duration;
 
 #[test]
@@ -44,47 +45,128 @@ fn the_shipped_suite_passes_against_the_emulator_with_nothing_ignored() {
     }
 }
 
-/// The check meant to catch each mutant.
-fn catcher(m: Mutant) -> &'static [&'static str] {
-    match m {
-        Mutant::WrongSuccessStatus | Mutant::UndocumentedStatus => &["status_code_conformance"],
-        Mutant::MissingRequiredField | Mutant::WrongFieldType | Mutant::EnumOutOfRange => {
-            &["response_schema_conformance"]
+/// The clause each mutant breaks in the shipped Classroom spec: the check that must fail, and
+/// where in the spec the clause it names is.
+fn clause(m: Mutant) -> (&'static str, String) {
+    const INVITATIONS: &str = "/paths/~1v1~1invitations";
+    const ONE: &str = "/paths/~1v1~1invitations~1{id}";
+    let (check, pointer) = match m {
+        Mutant::WrongSuccessStatus => (
+            "status_code_conformance",
+            format!("{INVITATIONS}/post/responses"),
+        ),
+        Mutant::UndocumentedStatus => ("status_code_conformance", format!("{ONE}/get/responses")),
+        Mutant::MissingRequiredField | Mutant::WrongFieldType | Mutant::EnumOutOfRange => (
+            "response_schema_conformance",
+            format!("{INVITATIONS}/post/responses/200/content/application~1json/schema"),
+        ),
+        Mutant::WrongContentType => (
+            "content_type_conformance",
+            format!("{INVITATIONS}/post/responses/200/content"),
+        ),
+        Mutant::WrongErrorStatus => (
+            "error_code_conformance",
+            "/components/responses/NotFound".into(),
+        ),
+        Mutant::MissingReasonPrefix => (
+            "error_code_conformance",
+            "/components/responses/FailedPrecondition".into(),
+        ),
+        Mutant::DuplicateCreateAccepted => (
+            "status_code_conformance",
+            "/components/responses/AlreadyExists".into(),
+        ),
+        Mutant::AcceptKeepsInvitation | Mutant::DeleteKeepsInvitation => {
+            ("use_after_free", format!("{ONE}/get/responses/200"))
         }
-        Mutant::WrongContentType => &["content_type_conformance"],
-        Mutant::WrongErrorStatus | Mutant::MissingReasonPrefix => &["error_code_conformance"],
-        Mutant::DuplicateCreateAccepted | Mutant::PermissionsNotEnforced => {
-            &["status_code_conformance"]
-        }
-        Mutant::AcceptKeepsInvitation | Mutant::DeleteKeepsInvitation => &["use_after_free"],
-        Mutant::ServerErrorOnList => &["not_a_server_error"],
-        Mutant::SlowResponses => &["max_response_time"],
+        Mutant::PermissionsNotEnforced => (
+            "status_code_conformance",
+            "/components/responses/PermissionDenied".into(),
+        ),
+        Mutant::ServerErrorOnList => ("not_a_server_error", format!("{INVITATIONS}/get")),
+        Mutant::SlowResponses => ("max_response_time", format!("{ONE}/get")),
+    };
+    (check, format!("{CLASSROOM_SPEC}#{pointer}"))
+}
+
+/// A run of `spec` (the shipped suite when `None`) with `mutant` switched on: only the slow
+/// mutant is judged on time, with a delay far past the budget.
+fn mutated(spec: Option<&str>, mutant: Mutant) -> Config {
+    Config {
+        spec: spec.map(Into::into),
+        mutants: vec![mutant],
+        max_response_time: (mutant == Mutant::SlowResponses).then_some(Duration::from_millis(300)),
+        slow: Some(Duration::from_millis(1200)),
+        ..Config::default()
     }
+}
+
+/// Runs the suite of `spec` once per mutant; returns, for each mutant whose run did not fail
+/// the check meant for it at the clause it breaks, what the run did fail.
+fn survivors(
+    spec: Option<&str>,
+    mutants: impl Iterator<Item = Mutant>,
+    clause: impl Fn(Mutant) -> (&'static str, String),
+) -> Vec<String> {
+    let mut survivors = Vec::new();
+    for mutant in mutants {
+        let sites = failure_sites(&run_suite(&mutated(spec, mutant)));
+        let (check, site) = clause(mutant);
+        if !sites.contains(&(check.to_owned(), site.clone())) {
+            survivors.push(format!(
+                "{}: no {check} at {site}; failed: {sites:#?}",
+                mutant.name()
+            ));
+        }
+    }
+    survivors
 }
 
 #[test]
 fn the_suite_kills_every_mutant_with_the_check_meant_for_it() {
-    let mut survivors = Vec::new();
-    for mutant in Mutant::ALL {
-        let config = Config {
-            mutants: vec![mutant],
-            // Only the slow mutant is judged on time, with a delay far past the budget.
-            max_response_time: (mutant == Mutant::SlowResponses)
-                .then_some(Duration::from_millis(300)),
-            slow: Some(Duration::from_millis(1200)),
-            ..Config::default()
-        };
-        let results = run_suite(&config);
-        let mut checks = BTreeSet::new();
-        for (_, verdict) in &results {
-            if let Verdict::Failed(failures) = verdict {
-                checks.extend(failures.iter().map(|(f, _)| f.check));
-            }
-        }
-        if !catcher(mutant).iter().any(|c| checks.contains(c)) {
-            survivors.push(format!("{} (failed checks: {checks:?})", mutant.name()));
-        }
-    }
+    let survivors = survivors(None, Mutant::ALL.into_iter(), clause);
+    assert!(survivors.is_empty(), "mutants that survive: {survivors:#?}");
+}
+
+/// The clause each generic mutant breaks in `tests/fixtures/stub/shelf.yaml`.
+fn shelf_clause(m: Mutant) -> (&'static str, String) {
+    let (check, pointer) = match m {
+        // addBook answers 200 where only 201 is documented.
+        Mutant::WrongSuccessStatus => ("status_code_conformance", "/paths/~1books/post/responses"),
+        // getBook's documented 404 comes back as 410.
+        Mutant::UndocumentedStatus => (
+            "status_code_conformance",
+            "/paths/~1books~1{bookId}/get/responses",
+        ),
+        Mutant::WrongContentType => (
+            "content_type_conformance",
+            "/paths/~1books~1{bookId}/get/responses/200/content",
+        ),
+        Mutant::ServerErrorOnList => ("not_a_server_error", "/paths/~1books/get"),
+        Mutant::SlowResponses => ("max_response_time", "/paths/~1books~1{bookId}/get"),
+        other => panic!("{} is not generic", other.name()),
+    };
+    (check, format!("{SHELF}#{pointer}"))
+}
+
+const SHELF: &str = "tests/fixtures/stub/shelf.yaml";
+
+#[test]
+fn the_generated_suite_kills_every_generic_mutant_of_the_spec_driven_stub() {
+    // Without mutants the generated suite passes, so what fails below is the mutant's doing.
+    let clean = run_suite(&Config {
+        spec: Some(SHELF.into()),
+        ..Config::default()
+    });
+    assert!(clean.len() >= 7, "{clean:?}");
+    assert!(failure_sites(&clean).is_empty(), "{clean:#?}");
+    let generic = Mutant::ALL.into_iter().filter(|m| m.is_generic());
+    assert_eq!(
+        generic.clone().count(),
+        5,
+        "a new generic mutant needs its clause here"
+    );
+    let survivors = survivors(Some(SHELF), generic, shelf_clause);
     assert!(survivors.is_empty(), "mutants that survive: {survivors:#?}");
 }
 

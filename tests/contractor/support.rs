@@ -346,3 +346,21 @@ pub fn run_suite(config: &Config) -> Vec<(String, Verdict)> {
         out
     })
 }
+
+/// Every failure of a run, as (check, `file#pointer` of the clause it names).
+pub fn failure_sites(
+    results: &[(String, Verdict)],
+) -> std::collections::BTreeSet<(String, String)> {
+    results
+        .iter()
+        .filter_map(|(_, v)| match v {
+            Verdict::Failed(failures) => Some(failures),
+            _ => None,
+        })
+        .flatten()
+        .map(|(f, _)| {
+            let site = format!("{}#{}", f.location.file.display(), f.location.pointer);
+            (f.check.to_owned(), site)
+        })
+        .collect()
+}
