@@ -5,7 +5,7 @@
 //! Each library entry point the tests use through here is called in one place, so a change to
 //! the library's API is adapted here once.
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
@@ -228,7 +228,9 @@ pub fn cannot_run(why: &str) {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{test} cannot run under CI=true: {why}");
     }
-    eprintln!("skipped {test}: {why}");
+    // Straight to the process's stderr, past libtest's capture, so a skip is seen even when
+    // the test passes.
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {why}");
 }
 
 /// `../shared` relative to the repo (as CI lays it out), or `None` when `../shared/corpus` is
