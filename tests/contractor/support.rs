@@ -349,7 +349,8 @@ pub fn run_suite(config: &Config) -> Vec<(String, Verdict)> {
     })
 }
 
-/// Every failure of a run, as (check, `file#pointer` of the clause it names).
+/// Every failure of a run, as (check, `file#pointer` of the clause it names, followed by
+/// ` schema POINTER` for a schema failure).
 pub fn failure_sites(
     results: &[(String, Verdict)],
 ) -> std::collections::BTreeSet<(String, String)> {
@@ -361,7 +362,10 @@ pub fn failure_sites(
         })
         .flatten()
         .map(|(f, _)| {
-            let site = format!("{}#{}", f.location.file.display(), f.location.pointer);
+            let mut site = format!("{}#{}", f.location.file.display(), f.location.pointer);
+            if let Some(schema) = &f.schema_path {
+                site.push_str(&format!(" schema {schema}"));
+            }
             (f.check.to_owned(), site)
         })
         .collect()
