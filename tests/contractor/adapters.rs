@@ -1,9 +1,9 @@
 //! The wiremock adapter serves the emulator.
 
-use serde_json::{json, Value};
+use std::sync::Arc;
 
 use contractor::stub::{Emulator, Responder};
-use std::sync::Arc;
+use serde_json::{json, Value};
 
 #[test]
 fn the_wiremock_adapter_serves_the_emulator() {

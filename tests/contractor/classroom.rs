@@ -1,15 +1,15 @@
 //! The Classroom emulator over HTTP: every documented outcome, and each mutant's fault.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use contractor::spec::{Api, Direction};
-use serde_json::{json, Value};
-
-use crate::support::*;
-
 use contractor::stub::http::HttpStub;
 use contractor::stub::router::{best_match, PathTemplate};
 use contractor::stub::{Emulator, Mutant, Responder};
-use std::sync::Arc;
-use std::time::Duration;
+use serde_json::{json, Value};
+
+use crate::support::*;
 
 /// An emulator served by the hyper adapter, a blocking client, and the shipped spec to
 /// check every response against.

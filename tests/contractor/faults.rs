@@ -2,10 +2,9 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::time::{Duration, Instant};
 
 use crate::support::*;
-
-use std::time::{Duration, Instant};
 
 /// A loopback server that misbehaves as `mode` says, once per connection, `n` times.
 fn faulty(mode: &'static str, n: usize) -> String {

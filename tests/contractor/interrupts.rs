@@ -2,13 +2,12 @@
 
 use std::io::Read;
 use std::process::Command;
+use std::process::{Child, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::support::*;
-
-use std::process::{Child, Stdio};
-use std::time::Duration;
 
 /// Starts `contractor run --target URL ARGS` with the fixture identities, stderr piped.
 fn start_run(url: &str, args: &[&str]) -> Child {

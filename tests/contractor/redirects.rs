@@ -2,11 +2,10 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-
-use crate::support::*;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+
+use crate::support::*;
 
 /// A redirect is not followed, so credentials never travel to the host it names.
 #[test]

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use crate::support::*;
-
 use contractor::check::Failure;
 use contractor::run::{Exchange, ReceivedResponse, SentRequest};
+
+use crate::support::*;
 
 /// A snapshot of the plain failure block: title, location, request line, expected and
 /// actual aligned, schema and instance paths, body, curl with the credential masked.

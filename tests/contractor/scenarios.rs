@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::*;
-
 use contractor::scenario::{self, GenerateOptions};
+
+use crate::support::*;
 
 /// The generation golden `name`.
 fn generation_golden(name: &str, actual: &str) {

@@ -1,17 +1,16 @@
 //! The spec-driven stub: documented responses, in-memory resources, `Prefer`, mutants.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
+use contractor::scenario::synth;
 use contractor::spec::{Api, Direction, ParamLocation};
+use contractor::stub::{Responder, SpecStub, StubRequest, StubResponse};
 use serde_json::{json, Value};
 
 use crate::oracle::Oracle;
 use crate::support::*;
-
-use contractor::scenario::synth;
-use contractor::stub::{Responder, SpecStub, StubRequest, StubResponse};
-use std::sync::Arc;
-use std::time::Duration;
 
 fn stub_for(path: &Path) -> (Arc<Api>, SpecStub) {
     let api = Arc::new(load_api(path));

@@ -1,12 +1,12 @@
 //! The scenario suite: proof that it passes, and that it kills every mutant.
 
-use crate::support::*;
+use std::collections::BTreeSet;
+use std::time::Duration;
 
 use contractor::harness::{Config, Verdict};
 use contractor::stub::Mutant;
-use std::collections::BTreeSet;
 
-use std::time::Duration;
+use crate::support::*;
 
 #[test]
 fn the_shipped_suite_passes_against_the_emulator_with_nothing_ignored() {
