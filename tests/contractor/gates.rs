@@ -1,0 +1,128 @@
+//! Reports, gates and safety: JUnit, JSON, loopback-only mutations, masking.
+
+use std::net::TcpListener;
+
+use serde_json::Value;
+
+use crate::support::*;
+
+#[test]
+fn junit_report_is_valid_xml_with_a_case_per_scenario_and_the_failure_text() {
+    let dir = tmp_dir("gates-junit");
+    let junit = dir.join("report.xml");
+    let (code, out, _) = contractor(&[
+        "run",
+        "--mutant",
+        "enum_out_of_range",
+        "--junit",
+        &junit.to_string_lossy(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let text = std::fs::read_to_string(&junit).expect("junit written");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let suites: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), 1);
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 30);
+    let failures: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert!(!failures.is_empty());
+    let body = failures[0].text().unwrap_or("");
+    assert!(
+        body.contains("response_schema_conformance") && body.contains("-->"),
+        "{body}"
+    );
+    assert!(!text.contains("fixture-token-"), "credentials are masked");
+    assert_eq!(
+        suites[0].attribute("failures"),
+        Some(failures.len().to_string().as_str())
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn json_report_has_every_scenario_and_step() {
+    let dir = tmp_dir("gates-json");
+    let path = dir.join("report.json");
+    let (code, out, _) = contractor(&["run", "--json", &path.to_string_lossy()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("30 scenarios: 30 passed, 0 failed, 0 ignored"),
+        "{out}"
+    );
+    assert!(out.contains("coverage:"), "{out}");
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("json")).expect("parse");
+    let scenarios = doc["scenarios"].as_array().expect("scenarios");
+    assert_eq!(scenarios.len(), 30);
+    let step = &scenarios[0]["steps"][0];
+    assert!(
+        step["status"].is_u64() && step["elapsed_ms"].is_f64() && step["url"].is_string(),
+        "{step}"
+    );
+    assert!(
+        !doc.to_string().contains("fixture-token-"),
+        "credentials are masked"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[test]
+fn a_target_outside_loopback_gets_only_read_only_scenarios_unless_allowed() {
+    // `list` sends nothing: no traffic leaves this machine.
+    let (code, out, _) = contractor(&[
+        "list",
+        "--target",
+        "https://staging.example.com",
+        "--fixture",
+        "scenarios/google-classroom/fixture.yaml",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("mutates state on a target outside loopback: pass --allow-mutations"),
+        "{out}"
+    );
+    let (_, allowed, _) = contractor(&[
+        "list",
+        "--target",
+        "https://staging.example.com",
+        "--fixture",
+        "scenarios/google-classroom/fixture.yaml",
+        "--allow-mutations",
+    ]);
+    assert!(!allowed.contains("pass --allow-mutations"), "{allowed}");
+}
+
+#[test]
+fn an_unreachable_target_is_a_setup_error() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let (code, _, err) = contractor(&["run", "--target", &format!("http://127.0.0.1:{port}")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot be reached"), "{err}");
+}
+
+#[test]
+fn token_like_query_parameters_are_masked() {
+    assert_eq!(
+        contractor::report::mask_url("http://h/x?api_key=s3cret&page=2&access_token=t"),
+        "http://h/x?api_key=***&page=2&access_token=***"
+    );
+}
+
+#[test]
+fn bad_rate_is_a_usage_error() {
+    let (code, _, err) = contractor(&["run", "--rate", "fast"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--rate"), "{err}");
+}

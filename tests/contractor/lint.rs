@@ -1,0 +1,64 @@
+//! The `lint` command: exit codes, text and JSON.
+
+use serde_json::Value;
+
+use crate::support::*;
+
+// ---- the lint command ------------------------------------------------------------------------
+
+#[test]
+fn lint_exits_0_on_warnings_and_2_on_any_failure() {
+    let (code, out, _) = contractor(&["lint", "tests/fixtures/sloppy-swagger.md"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Swagger 2.0, 3 operations"), "{out}");
+    assert!(out.contains("warning: dangling $ref"), "{out}");
+    let (code, out, _) = contractor(&[
+        "lint",
+        "tests/fixtures/sloppy-swagger.md",
+        "tests/fixtures/broken/swagger-3.yaml",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("2 files: 1 loaded, 1 failed"), "{out}");
+}
+
+#[test]
+fn lint_json_lists_operations_error_codes_and_diagnostics() {
+    let (code, out, _) = contractor(&[
+        "lint",
+        "--json",
+        "specs/google-classroom/apis.yaml",
+        "tests/fixtures/broken/bad-indent.yaml",
+    ]);
+    assert_eq!(code, 2);
+    let files: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(files[0]["ok"], true);
+    assert_eq!(files[0]["kind"]["type"], "listing");
+    assert_eq!(files[0]["operation_count"], 5);
+    let ops = files[0]["apis"][0]["operations"].as_array().expect("ops");
+    let accept = ops
+        .iter()
+        .find(|o| o["id"] == "classroom.invitations.accept")
+        .expect("accept");
+    assert_eq!(accept["method"], "POST");
+    assert_eq!(accept["path"], "/v1/invitations/{id}:accept");
+    let fp = accept["error_codes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .find(|c| c["name"] == "FAILED_PRECONDITION")
+        .expect("fp");
+    assert_eq!(fp["reasons"].as_array().expect("reasons").len(), 4);
+    assert_eq!(fp["http_status"], 400);
+    assert_eq!(files[1]["ok"], false);
+    assert_eq!(files[1]["diagnostics"][0]["location"]["line"], 4);
+    assert_eq!(files[1]["diagnostics"][0]["location"]["column"], 11);
+}
+
+#[test]
+fn unknown_subcommand_and_missing_paths_are_usage_errors() {
+    let (code, _, err) = contractor(&["lint"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = contractor(&["lnit", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("lint"), "suggests the near match: {err}");
+}

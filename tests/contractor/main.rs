@@ -1,0 +1,28 @@
+//! contractor's integration tests, one binary (`cargo test --test contractor`), one module per
+//! area. `support` holds the small DSL they share: fixture paths, running the binary, the
+//! shared corpus (`../shared`, beside the repo in CI), tests that say when they could not run
+//! (a failure under `CI=true`), goldens (`UPDATE_GOLDENS=1` rewrites them), and the one helper
+//! that starts and stops a `contractor stub` process.
+
+mod support;
+
+mod adapters;
+mod classroom;
+mod corpus;
+mod coverage_and_rate;
+mod faults;
+mod gates;
+mod interrupts;
+mod lint;
+mod loader;
+mod oracle;
+mod redirects;
+mod remote;
+mod report_text;
+mod review_regressions;
+mod scenarios;
+mod settings_file;
+mod spec_stub;
+mod stub_command;
+mod suite;
+mod terminal;

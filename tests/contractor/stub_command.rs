@@ -1,0 +1,66 @@
+//! The `contractor stub` command: serving, listing and selecting mutants.
+
+use crate::support::*;
+
+#[test]
+fn serves_the_classroom_emulator_on_loopback_and_stops_on_sigterm() {
+    contractor::install_crypto_provider();
+    let stub = StubProcess::start(&[]);
+    let (url, banner) = (&stub.url, &stub.banner);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(
+        banner.iter().any(|l| l.contains("fixture-token-teacher")),
+        "prints tokens: {banner:?}"
+    );
+    let client = reqwest::blocking::Client::new();
+    let r = client
+        .get(format!("{url}/v1/invitations?userId=me"))
+        .bearer_auth("fixture-token-invitee")
+        .send()
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 200);
+    let exit = stub.stop();
+    assert!(
+        exit.is_some_and(|s| s.success()),
+        "stub exited with {exit:?}"
+    );
+}
+
+#[test]
+fn mutants_are_listed_and_selectable() {
+    let (code, out, _) = contractor(&["stub", "--list-mutants"]);
+    assert_eq!(code, 0);
+    for m in contractor::stub::Mutant::ALL {
+        assert!(out.contains(m.name()) && out.contains(m.clause()), "{out}");
+    }
+    let (code, _, err) = contractor(&["stub", "--mutant", "slow_response", "--port", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean 'slow_responses'"), "{err}");
+    contractor::install_crypto_provider();
+    let stub = StubProcess::start(&["--mutant", "server_error_on_list"]);
+    assert!(stub
+        .banner
+        .iter()
+        .any(|l| l.contains("mutants: server_error_on_list")));
+    let r = reqwest::blocking::Client::new()
+        .get(format!("{}/v1/invitations?userId=me", stub.url))
+        .bearer_auth("fixture-token-invitee")
+        .send()
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 500);
+}
+
+#[test]
+fn spec_driven_stub_refuses_emulator_only_mutants() {
+    let (code, _, err) = contractor(&[
+        "stub",
+        "--spec",
+        "tests/fixtures/split/spec/api.yaml",
+        "--mutant",
+        "accept_keeps_invitation",
+        "--port",
+        "0",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs the google-classroom emulator"), "{err}");
+}
