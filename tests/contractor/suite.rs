@@ -3,7 +3,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use contractor::harness::{Config, Verdict};
+use contractor::check::Verdict;
+use contractor::config::Config;
 use contractor::stub::Mutant;
 
 use crate::support::*;
@@ -106,7 +107,7 @@ fn clause(m: Mutant) -> (&'static str, String) {
 fn mutated(spec: Option<&str>, mutant: Mutant) -> Config {
     Config {
         spec: spec.map(Into::into),
-        mutants: vec![mutant],
+        mutants: vec![mutant.name().to_owned()],
         max_response_time: (mutant == Mutant::SlowResponses).then_some(Duration::from_millis(300)),
         slow: Some(Duration::from_millis(1200)),
         ..Config::default()

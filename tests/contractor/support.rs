@@ -11,8 +11,10 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use contractor::harness::{Config, Suite, Verdict};
+use contractor::check::Verdict;
+use contractor::config::Config;
 use contractor::spec::{self, Api, Direction, LoadOptions, Loaded};
+use contractor::suite::Suite;
 use serde_json::Value;
 
 /// The shipped Classroom spec, relative to the manifest directory (where tests run).
@@ -336,7 +338,7 @@ pub fn run_suite(config: &Config) -> Vec<(String, Verdict)> {
                 let verdict = if let Some(why) = &s.ignored {
                     Verdict::Broken(format!("ignored: {why}"))
                 } else {
-                    suite.run_one(s).await
+                    suite.run_scenario(s).await.0
                 };
                 (s.id.clone(), verdict)
             });
