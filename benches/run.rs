@@ -32,90 +32,8 @@ fn main() {
         .expect("runtime");
     let suite = Arc::new(Suite::load(&Config::default()).expect("the shipped suite loads"));
     let scenarios = suite.scenarios.len();
-
-    // contractor: scenarios, variables, captures, cleanup and every check. CONCURRENCY lanes,
-    // each running the suite in order against its own emulator, fresh every round; only the
-    // time spent running scenarios counts (not starting or stopping stubs).
-    let (sent, lane_time, failed) = runtime.block_on(async {
-        let mut lanes = tokio::task::JoinSet::new();
-        for lane in 0..concurrency {
-            let suite = Arc::clone(&suite);
-            lanes.spawn(async move {
-                let mut sent: Vec<SentRequest> = Vec::new();
-                let mut busy = Duration::ZERO;
-                let mut failed = 0;
-                for _ in (lane..rounds).step_by(concurrency) {
-                    let responder = suite.fresh_responder().expect("embedded emulator");
-                    let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
-                        .await
-                        .expect("stub");
-                    let target = suite.target(&stub.url());
-                    let start = Instant::now();
-                    for scenario in &suite.scenarios {
-                        let (verdict, exchanges) = suite.run_on(&target, scenario).await;
-                        if !matches!(verdict, Verdict::Passed) {
-                            failed += 1;
-                        }
-                        sent.extend(exchanges.into_iter().map(|(_, e)| e.request));
-                    }
-                    busy += start.elapsed();
-                    stub.shutdown().await;
-                }
-                (sent, busy, failed)
-            });
-        }
-        let mut all = Vec::new();
-        let mut lane_time = Vec::new();
-        let mut failed = 0;
-        while let Some(done) = lanes.join_next().await {
-            let (sent, busy, f) = done.expect("lane");
-            lane_time.push((sent.len(), busy));
-            all.extend(sent);
-            failed += f;
-        }
-        (all, lane_time, failed)
-    });
-
-    // The bare loop: the same requests, the same concurrency, nothing else.
-    let bare_time = runtime.block_on(async {
-        let responder = suite.fresh_responder().expect("embedded emulator");
-        let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
-            .await
-            .expect("stub");
-        let base = stub.url();
-        let client = reqwest::Client::new();
-        let requests: Arc<Vec<SentRequest>> = Arc::new(sent.clone());
-        let mut tasks = tokio::task::JoinSet::new();
-        for worker in 0..concurrency {
-            let (client, requests, base) = (client.clone(), Arc::clone(&requests), base.clone());
-            tasks.spawn(async move {
-                let start = Instant::now();
-                let mut count = 0;
-                for r in requests.iter().skip(worker).step_by(concurrency) {
-                    count += 1;
-                    // Same path and query, against this round's stub.
-                    let path = r.url.splitn(4, '/').nth(3).unwrap_or("");
-                    let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
-                    let mut b = client.request(method, format!("{base}/{path}"));
-                    for (k, v) in &r.headers {
-                        b = b.header(k, v);
-                    }
-                    if let Some(body) = &r.body {
-                        b = b.body(body.clone());
-                    }
-                    let response = b.send().await.expect("send");
-                    let _ = response.bytes().await.expect("body");
-                }
-                (count, start.elapsed())
-            });
-        }
-        let mut worker_time = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            worker_time.push(done.expect("worker"));
-        }
-        stub.shutdown().await;
-        worker_time
-    });
+    let (sent, lane_time, failed) = runtime.block_on(run_contractor(&suite, rounds, concurrency));
+    let bare_time = runtime.block_on(run_bare(&suite, &sent, concurrency));
 
     // Throughput of parallel lanes: the sum of each lane's own rate.
     let rate = |lanes: &[(usize, Duration)]| -> f64 {
@@ -134,4 +52,98 @@ fn main() {
         "ratio contractor / bare: {:.0}%  (target: 50% or more)",
         100.0 * ours / bare
     );
+}
+
+/// contractor: scenarios, variables, captures, cleanup and every check. CONCURRENCY lanes,
+/// each running the suite in order against its own emulator, fresh every round; only the
+/// time spent running scenarios counts (not starting or stopping stubs). Returns every request
+/// sent, each lane's (requests, busy time), and the scenarios that did not pass.
+async fn run_contractor(
+    suite: &Arc<Suite>,
+    rounds: usize,
+    concurrency: usize,
+) -> (Vec<SentRequest>, Vec<(usize, Duration)>, usize) {
+    let mut lanes = tokio::task::JoinSet::new();
+    for lane in 0..concurrency {
+        let suite = Arc::clone(suite);
+        lanes.spawn(async move {
+            let mut sent: Vec<SentRequest> = Vec::new();
+            let mut busy = Duration::ZERO;
+            let mut failed = 0;
+            for _ in (lane..rounds).step_by(concurrency) {
+                let responder = suite.fresh_responder().expect("embedded emulator");
+                let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
+                    .await
+                    .expect("stub");
+                let target = suite.target(&stub.url());
+                let start = Instant::now();
+                for scenario in &suite.scenarios {
+                    let (verdict, exchanges) = suite.run_on(&target, scenario).await;
+                    if !matches!(verdict, Verdict::Passed) {
+                        failed += 1;
+                    }
+                    sent.extend(exchanges.into_iter().map(|(_, e)| e.request));
+                }
+                busy += start.elapsed();
+                stub.shutdown().await;
+            }
+            (sent, busy, failed)
+        });
+    }
+    let mut all = Vec::new();
+    let mut lane_time = Vec::new();
+    let mut failed = 0;
+    while let Some(done) = lanes.join_next().await {
+        let (sent, busy, f) = done.expect("lane");
+        lane_time.push((sent.len(), busy));
+        all.extend(sent);
+        failed += f;
+    }
+    (all, lane_time, failed)
+}
+
+/// The bare loop: the same requests, the same concurrency, nothing else. Returns each
+/// worker's (requests, time).
+async fn run_bare(
+    suite: &Suite,
+    sent: &[SentRequest],
+    concurrency: usize,
+) -> Vec<(usize, Duration)> {
+    let responder = suite.fresh_responder().expect("embedded emulator");
+    let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
+        .await
+        .expect("stub");
+    let base = stub.url();
+    let client = reqwest::Client::new();
+    let requests: Arc<Vec<SentRequest>> = Arc::new(sent.to_vec());
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..concurrency {
+        let (client, requests, base) = (client.clone(), Arc::clone(&requests), base.clone());
+        tasks.spawn(async move {
+            let start = Instant::now();
+            let mut count = 0;
+            for r in requests.iter().skip(worker).step_by(concurrency) {
+                count += 1;
+                // Same path and query, against this round's stub.
+                let path = r.url.splitn(4, '/').nth(3).unwrap_or("");
+                let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
+                let mut b = client.request(method, format!("{base}/{path}"));
+                for (k, v) in &r.headers {
+                    b = b.header(k, v);
+                }
+                if let Some(body) = &r.body {
+                    b = b.body(body.clone());
+                }
+                let response = b.send().await.expect("send");
+                let _ = response.bytes().await.expect("body");
+            }
+            (count, start.elapsed())
+        });
+    }
+    let mut worker_time = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        worker_time.push(done.expect("worker"));
+    }
+    stub.shutdown().await;
+    worker_time
 }
