@@ -1,6 +1,7 @@
 //! Reading OpenAPI 3.0 and 3.1 documents into the model.
 
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -10,7 +11,7 @@ use crate::spec::model::{
     SecurityRequirement, SecurityScheme, Server, SpecVersion, StatusKey,
 };
 use crate::spec::reader::{self, join, text, Reader, SpecParts};
-use crate::spec::refs::DocId;
+use crate::spec::refs::{Doc, DocId};
 use crate::spec::schema::Dialect;
 
 /// Reads the OpenAPI 3.x document `doc` of `r`.
@@ -320,18 +321,7 @@ fn responses(
     };
     let mut out = Vec::new();
     for key in map.keys() {
-        if key.starts_with("x-") {
-            continue;
-        }
-        let rptr = join(pointer, key);
-        let Some(status) = StatusKey::parse(key) else {
-            r.warn(
-                r.loc(doc, &rptr),
-                format!("response key '{key}' is not a status: skipped"),
-            );
-            continue;
-        };
-        let Some((rdoc, resp_ptr, rd)) = r.follow(doc, rptr) else {
+        let Some((status, rdoc, resp_ptr, rd)) = response_entry(r, doc, pointer, key) else {
             continue;
         };
         let resp = rd.value.pointer(&resp_ptr).unwrap_or(&Value::Null);
@@ -353,6 +343,30 @@ fn responses(
         });
     }
     out
+}
+
+/// The response `key` of the `responses` object at `pointer` of `doc`, its `$ref` followed:
+/// its status, document, pointer and the document. `None` for an extension, for a key that is
+/// not a status (a warning) and for a `$ref` that does not resolve (an error).
+pub(crate) fn response_entry(
+    r: &mut Reader,
+    doc: DocId,
+    pointer: &str,
+    key: &str,
+) -> Option<(StatusKey, DocId, String, Rc<Doc>)> {
+    if key.starts_with("x-") {
+        return None;
+    }
+    let rptr = join(pointer, key);
+    let Some(status) = StatusKey::parse(key) else {
+        r.warn(
+            r.loc(doc, &rptr),
+            format!("response key '{key}' is not a status: skipped"),
+        );
+        return None;
+    };
+    let (rdoc, resp_ptr, rd) = r.follow(doc, rptr)?;
+    Some((status, rdoc, resp_ptr, rd))
 }
 
 fn headers(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<HeaderSpec> {

@@ -8,11 +8,12 @@ use serde_json::{json, Map, Value};
 
 use crate::spec::model::{
     HeaderSpec, MediaType, Method, Operation, ParamLocation, Parameter, RequestBody, ResponseSpec,
-    SecurityScheme, Server, SpecVersion, StatusKey,
+    SecurityScheme, Server, SpecVersion,
 };
-use crate::spec::openapi::merge_parameters;
+use crate::spec::openapi::{merge_parameters, response_entry};
 use crate::spec::reader::{self, join, text, Reader, SpecParts};
 use crate::spec::refs::DocId;
+use crate::spec::schema::SchemaRef;
 
 /// Keywords a non-body parameter or header shares with a schema.
 const SCHEMA_KEYS: &[&str] = &[
@@ -43,7 +44,7 @@ struct RawParam {
 
 enum RawKind {
     Plain,
-    Body(crate::spec::schema::SchemaRef),
+    Body(SchemaRef),
     Form(Value),
 }
 
@@ -346,14 +347,7 @@ fn split_parameters<'a>(
                     .unwrap_or_else(|| vec!["application/json".to_owned()]);
                 body = Some(RequestBody {
                     required: p.param.required,
-                    content: media
-                        .into_iter()
-                        .map(|name| MediaType {
-                            name,
-                            schema: Some(schema.clone()),
-                            examples: Vec::new(),
-                        })
-                        .collect(),
+                    content: media_of(media, schema),
                     location: p.param.location_in_spec.clone(),
                 });
             }
@@ -385,18 +379,23 @@ fn split_parameters<'a>(
             });
         body = Some(RequestBody {
             required: !form_required.is_empty(),
-            content: media
-                .into_iter()
-                .map(|name| MediaType {
-                    name,
-                    schema: Some(schema.clone()),
-                    examples: Vec::new(),
-                })
-                .collect(),
+            content: media_of(media, &schema),
             location: op_location.child("parameters"),
         });
     }
     (merge_parameters(Vec::new(), plain), body)
+}
+
+/// One media type per name in `media`, each with `schema` and no examples.
+fn media_of(media: Vec<String>, schema: &SchemaRef) -> Vec<MediaType> {
+    media
+        .into_iter()
+        .map(|name| MediaType {
+            name,
+            schema: Some(schema.clone()),
+            examples: Vec::new(),
+        })
+        .collect()
 }
 
 fn same_place(a: &RawParam, b: &RawParam) -> bool {
@@ -419,18 +418,7 @@ fn responses(r: &mut Reader, doc: DocId, pointer: &str, produces: &[String]) -> 
     };
     let mut out = Vec::new();
     for key in map.keys() {
-        if key.starts_with("x-") {
-            continue;
-        }
-        let rptr = join(pointer, key);
-        let Some(status) = StatusKey::parse(key) else {
-            r.warn(
-                r.loc(doc, &rptr),
-                format!("response key '{key}' is not a status: skipped"),
-            );
-            continue;
-        };
-        let Some((rdoc, resp_ptr, rd)) = r.follow(doc, rptr) else {
+        let Some((status, rdoc, resp_ptr, rd)) = response_entry(r, doc, pointer, key) else {
             continue;
         };
         let resp = rd.value.pointer(&resp_ptr).unwrap_or(&Value::Null);
