@@ -6,14 +6,21 @@
 //! sends exactly those requests again with a bare reqwest loop at the same concurrency, with
 //! no scenario logic and no checks. It prints requests per second for both and the ratio.
 //! Target (issue 4): contractor at 50% or more of the bare loop.
+//!
+//! Peer: when Schemathesis is installed (`st` or `schemathesis` on PATH), the bench also runs
+//! `st run` on the shipped spec against a fresh emulator, counts the requests the emulator
+//! answered, and prints Schemathesis's requests per second (start-up included) beside ours.
+//! Without it the bench says "not measured": no figure is assumed.
 //! `BENCH_ROUNDS` (default 40) and `BENCH_CONCURRENCY` (default 8) change the load.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use contractor::harness::{Config, Suite, Verdict};
 use contractor::run::SentRequest;
 use contractor::stub::http::HttpStub;
+use contractor::stub::{Responder, StubRequest, StubResponse};
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -52,6 +59,82 @@ fn main() {
         "ratio contractor / bare: {:.0}%  (target: 50% or more)",
         100.0 * ours / bare
     );
+    match runtime.block_on(schemathesis(&suite)) {
+        Ok((requests, rate)) => {
+            println!("{:<34} {:>12.0}", "schemathesis (st run)", rate);
+            println!(
+                "ratio contractor / schemathesis: {:.1}x  ({requests} requests)",
+                ours / rate
+            );
+        }
+        Err(why) => println!("schemathesis: not measured ({why})"),
+    }
+}
+
+/// Counts the requests a responder answers.
+struct Counting {
+    inner: Arc<dyn Responder>,
+    count: Arc<AtomicUsize>,
+}
+
+impl Responder for Counting {
+    fn respond(&self, request: &StubRequest) -> StubResponse {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.inner.respond(request)
+    }
+}
+
+/// Schemathesis's rate against a fresh emulator, measured now: the requests the emulator
+/// answered during one `st run` over the run's wall-clock time. An error says why it was not
+/// measured.
+async fn schemathesis(suite: &Suite) -> Result<(usize, f64), String> {
+    let runs = |name: &str| {
+        std::process::Command::new(name)
+            .arg("--version")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let Some(st) = ["st", "schemathesis"].into_iter().find(|n| runs(n)) else {
+        return Err("Schemathesis is not installed: no `st` or `schemathesis` on PATH".to_owned());
+    };
+    let count = Arc::new(AtomicUsize::new(0));
+    let responder = Counting {
+        inner: suite.fresh_responder().expect("embedded emulator"),
+        count: Arc::clone(&count),
+    };
+    let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), Arc::new(responder))
+        .await
+        .map_err(|e| format!("failed to start the emulator: {e}"))?;
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/specs/google-classroom/invitations.yaml"
+    );
+    let start = Instant::now();
+    let url = stub.url();
+    // `st run` blocks; the emulator keeps serving on the runtime's other threads.
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(st)
+            .args(["run", spec, "--url", &url])
+            .args(["--header", "Authorization: Bearer fixture-token-teacher"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+    })
+    .await
+    .map_err(|e| format!("{st} did not finish: {e}"))?
+    .map_err(|e| format!("failed to run {st}: {e}"))?;
+    let elapsed = start.elapsed();
+    stub.shutdown().await;
+    let requests = count.load(Ordering::Relaxed);
+    if requests == 0 {
+        return Err(format!(
+            "`{st} run` sent no request (it exited with {status})"
+        ));
+    }
+    Ok((requests, requests as f64 / elapsed.as_secs_f64().max(1e-9)))
 }
 
 /// contractor: scenarios, variables, captures, cleanup and every check. CONCURRENCY lanes,
