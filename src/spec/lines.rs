@@ -3,9 +3,14 @@
 //! the text is gone (a GitHub annotation needs it). A mapping entry's line is its key's line; a
 //! sequence item's is the line it starts on.
 //!
+//! The index is flat and small (16 bytes a node, no keys kept): each node is known by a hash of
+//! its JSON pointer's tokens, folded from the root, so a lookup folds the same hashes.
+//!
 //! May import `error` and the parsers (`serde_saphyr`, `serde_json`).
 
+use std::cell::RefCell;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use serde::de::{self, Deserialize, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -13,31 +18,40 @@ use serde_saphyr::Spanned;
 
 use crate::error::LineIndex;
 
-/// The lines of one document's nodes, as a tree shaped like the document.
+/// The lines of one document's nodes: (pointer hash, line), sorted by hash.
 #[derive(Debug, Default)]
 pub(crate) struct Lines {
-    root: Node,
+    entries: Vec<(u64, u32)>,
     /// Lines before the document's text in its file (Markdown front matter's `---`).
     offset: u64,
 }
 
-/// One node: its line (0 when unknown) and its children.
-#[derive(Debug, Default)]
-struct Node {
-    line: u64,
-    kids: Kids,
+/// The hash of a pointer one token deeper than the pointer hashed as `parent`.
+fn child_hash(parent: u64, token: &str) -> u64 {
+    // `DefaultHasher::new()` has fixed keys: the same pointer always gives the same hash.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parent.hash(&mut h);
+    token.hash(&mut h);
+    h.finish()
 }
 
-#[derive(Debug, Default)]
-enum Kids {
-    #[default]
-    Leaf,
-    /// Sorted by key, one entry per key (the last, as the parse keeps the last duplicate).
-    Map(Vec<(Box<str>, Node)>),
-    Seq(Vec<Node>),
-}
+/// The hash of the root pointer.
+const ROOT: u64 = 0;
 
 impl Lines {
+    /// An index of `recorded` (pointer hash, line) pairs in document order; a later pair for the
+    /// same node wins, as the parse keeps the last of duplicate keys.
+    fn new(mut recorded: Vec<(u64, u32)>) -> Self {
+        recorded.reverse();
+        recorded.sort_by_key(|(hash, _)| *hash);
+        recorded.dedup_by_key(|(hash, _)| *hash);
+        recorded.shrink_to_fit();
+        Lines {
+            entries: recorded,
+            offset: 0,
+        }
+    }
+
     /// The same lines, `offset` lines further down the file.
     pub(crate) fn shifted(mut self, offset: u64) -> Self {
         self.offset += offset;
@@ -47,53 +61,68 @@ impl Lines {
 
 impl LineIndex for Lines {
     fn line_of(&self, pointer: &str) -> Option<u64> {
-        let mut node = &self.root;
+        let mut hash = ROOT;
         let mut found = None;
         for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
-            let next = match &node.kids {
-                Kids::Map(entries) => entries
-                    .binary_search_by(|(k, _)| (**k).cmp(token.as_str()))
-                    .ok()
-                    .map(|i| &entries[i].1),
-                Kids::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
-                Kids::Leaf => None,
+            hash = child_hash(hash, &token.replace("~1", "/").replace("~0", "~"));
+            let Ok(i) = self.entries.binary_search_by_key(&hash, |(h, _)| *h) else {
+                break;
             };
-            let Some(next) = next else { break };
-            node = next;
-            if node.line > 0 {
-                found = Some(node.line + self.offset);
+            let line = self.entries[i].1;
+            if line > 0 {
+                found = Some(u64::from(line) + self.offset);
             }
         }
         found
     }
 }
 
-/// Sorts a mapping's entries for lookup, keeping the last of duplicate keys.
-fn map_kids(mut entries: Vec<(Box<str>, Node)>) -> Kids {
-    entries.reverse();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    entries.dedup_by(|later, earlier| later.0 == earlier.0);
-    Kids::Map(entries)
+/// What the YAML visitors record, per thread: the hash of the node being read (the top of the
+/// stack) and the (hash, line) pairs so far. `Deserialize` takes no state of its own, and
+/// `Spanned` (which gives the lines) needs a `Deserialize`, so the state lives here for the
+/// length of one [`parse_yaml`] call.
+#[derive(Default)]
+struct Recorder {
+    stack: Vec<u64>,
+    recorded: Vec<(u64, u32)>,
 }
 
-/// A YAML document as a `serde_json::Value` (the very value `Value::deserialize` makes) and the
-/// lines of its nodes.
-pub(crate) struct Located {
-    pub value: Value,
-    node: Node,
+thread_local! {
+    static RECORDER: RefCell<Recorder> = RefCell::default();
 }
 
-impl Located {
-    /// The value, and the lines as an index.
-    pub(crate) fn into_parts(self) -> (Value, Lines) {
-        let lines = Lines {
-            root: self.node,
-            offset: 0,
-        };
-        (self.value, lines)
-    }
+fn enter(token: &str) -> u64 {
+    RECORDER.with(|r| {
+        let mut r = r.borrow_mut();
+        let hash = child_hash(r.stack.last().copied().unwrap_or(ROOT), token);
+        r.stack.push(hash);
+        hash
+    })
 }
+
+fn leave(hash: u64, line: u64) {
+    RECORDER.with(|r| {
+        let mut r = r.borrow_mut();
+        r.stack.pop();
+        r.recorded
+            .push((hash, u32::try_from(line).unwrap_or(u32::MAX)));
+    });
+}
+
+/// Parses YAML with `parse` (which must deserialize a [`Located`]) and returns its value and
+/// the lines of its nodes.
+pub(crate) fn parse_yaml<E>(
+    parse: impl FnOnce() -> Result<Located, E>,
+) -> Result<(Value, Lines), E> {
+    RECORDER.with(|r| *r.borrow_mut() = Recorder::default());
+    let parsed = parse();
+    let recorded = RECORDER.with(|r| std::mem::take(&mut *r.borrow_mut()).recorded);
+    Ok((parsed?.0, Lines::new(recorded)))
+}
+
+/// A YAML document as a `serde_json::Value`, the very value `Value::deserialize` makes; its
+/// lines go to the thread's recorder.
+pub(crate) struct Located(Value);
 
 impl<'de> Deserialize<'de> for Located {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -127,10 +156,7 @@ struct LocatedVisitor;
 
 /// A scalar, converted exactly as `serde_json::Value` converts it.
 fn scalar<'de, E: de::Error>(d: impl Deserializer<'de, Error = E>) -> Result<Located, E> {
-    Ok(Located {
-        value: Value::deserialize(d)?,
-        node: Node::default(),
-    })
+    Value::deserialize(d).map(Located)
 }
 
 impl<'de> Visitor<'de> for LocatedVisitor {
@@ -174,38 +200,33 @@ impl<'de> Visitor<'de> for LocatedVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Located, A::Error> {
         let mut values = Vec::new();
-        let mut kids = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Located>>()? {
-            let Located { value, mut node } = item.value;
-            node.line = item.referenced.line();
-            values.push(value);
-            kids.push(node);
+        loop {
+            let hash = enter(&values.len().to_string());
+            let item = seq.next_element::<Spanned<Located>>();
+            match item {
+                Ok(Some(item)) => {
+                    leave(hash, item.referenced.line());
+                    values.push(item.value.0);
+                }
+                other => {
+                    RECORDER.with(|r| r.borrow_mut().stack.pop());
+                    other?;
+                    break;
+                }
+            }
         }
-        Ok(Located {
-            value: Value::Array(values),
-            node: Node {
-                line: 0,
-                kids: Kids::Seq(kids),
-            },
-        })
+        Ok(Located(Value::Array(values)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Located, A::Error> {
         let mut values = Map::new();
-        let mut kids = Vec::new();
         while let Some(key) = map.next_key::<Spanned<Key>>()? {
-            let Located { value, mut node } = map.next_value()?;
-            node.line = key.referenced.line();
-            let Key(key) = key.value;
-            kids.push((key.as_str().into(), node));
-            values.insert(key, value);
+            let Key(name) = key.value;
+            let hash = enter(&name);
+            let value = map.next_value::<Located>();
+            leave(hash, key.referenced.line());
+            values.insert(name, value?.0);
         }
-        Ok(Located {
-            value: Value::Object(values),
-            node: Node {
-                line: 0,
-                kids: map_kids(kids),
-            },
-        })
+        Ok(Located(Value::Object(values)))
     }
 }
 
@@ -217,9 +238,10 @@ pub(crate) fn of_json(text: &str) -> Lines {
         text,
         pos: 0,
         line: 1,
+        recorded: Vec::new(),
     };
-    let root = scan.value();
-    Lines { root, offset: 0 }
+    scan.value(ROOT);
+    Lines::new(scan.recorded)
 }
 
 struct JsonScan<'a> {
@@ -227,6 +249,7 @@ struct JsonScan<'a> {
     bytes: &'a [u8],
     pos: usize,
     line: u64,
+    recorded: Vec<(u64, u32)>,
 }
 
 impl JsonScan<'_> {
@@ -241,15 +264,19 @@ impl JsonScan<'_> {
         }
     }
 
-    /// Skips one value and returns its children's lines.
-    fn value(&mut self) -> Node {
+    fn record(&mut self, hash: u64, line: u64) {
+        self.recorded
+            .push((hash, u32::try_from(line).unwrap_or(u32::MAX)));
+    }
+
+    /// Skips one value, recording the lines of what it holds; `hash` is its pointer's.
+    fn value(&mut self, hash: u64) {
         self.skip_space();
-        let kids = match self.bytes.get(self.pos) {
-            Some(b'{') => self.object(),
-            Some(b'[') => self.array(),
+        match self.bytes.get(self.pos) {
+            Some(b'{') => self.object(hash),
+            Some(b'[') => self.array(hash),
             Some(b'"') => {
                 self.string();
-                Kids::Leaf
             }
             _ => {
                 while self
@@ -259,15 +286,12 @@ impl JsonScan<'_> {
                 {
                     self.pos += 1;
                 }
-                Kids::Leaf
             }
-        };
-        Node { line: 0, kids }
+        }
     }
 
-    fn object(&mut self) -> Kids {
+    fn object(&mut self, hash: u64) {
         self.pos += 1;
-        let mut kids = Vec::new();
         loop {
             self.skip_space();
             match self.bytes.get(self.pos) {
@@ -279,20 +303,18 @@ impl JsonScan<'_> {
                 _ => break,
             }
             let line = self.line;
-            let key = self.string();
+            let key = child_hash(hash, &self.string());
             self.skip_space();
             self.pos += 1; // the `:`
-            let mut node = self.value();
-            node.line = line;
-            kids.push((key.into(), node));
+            self.record(key, line);
+            self.value(key);
         }
         self.pos += 1;
-        map_kids(kids)
     }
 
-    fn array(&mut self) -> Kids {
+    fn array(&mut self, hash: u64) {
         self.pos += 1;
-        let mut kids = Vec::new();
+        let mut index = 0usize;
         loop {
             self.skip_space();
             match self.bytes.get(self.pos) {
@@ -303,13 +325,13 @@ impl JsonScan<'_> {
                 }
                 _ => {}
             }
+            let item = child_hash(hash, &index.to_string());
             let line = self.line;
-            let mut node = self.value();
-            node.line = line;
-            kids.push(node);
+            self.record(item, line);
+            self.value(item);
+            index += 1;
         }
         self.pos += 1;
-        Kids::Seq(kids)
     }
 
     /// Skips a string (at its opening quote) and returns it decoded.
@@ -346,9 +368,7 @@ mod tests {
     const YAML: &str = "openapi: 3.0.3\npaths:\n  /v1/invitations:\n    get:\n      parameters:\n        - name: a\n          in: query\n        - name: b\n          in: query\n      responses:\n        '200':\n          description: ok\n    post:\n      responses:\n        \"409\":\n          description: exists\n";
 
     fn yaml_lines(text: &str) -> (Value, Lines) {
-        serde_saphyr::from_str::<Located>(text)
-            .expect("parses")
-            .into_parts()
+        parse_yaml(|| serde_saphyr::from_str::<Located>(text)).expect("parses")
     }
 
     #[test]

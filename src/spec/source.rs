@@ -127,7 +127,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<(Value, Lines), Error> {
         let value = parse_json(path, body.text)?;
         (value, lines::of_json(body.text))
     } else {
-        parse_yaml(path, &body)?.into_parts()
+        parse_yaml(path, &body)?
     };
     if value.is_null() {
         return Err(Error::Syntax {
@@ -146,7 +146,7 @@ fn parse_json(path: &Path, text: &str) -> Result<Value, Error> {
     })
 }
 
-fn parse_yaml(path: &Path, body: &Body<'_>) -> Result<Located, Error> {
+fn parse_yaml(path: &Path, body: &Body<'_>) -> Result<(Value, Lines), Error> {
     let mut budget = serde_saphyr::Budget::default();
     // Real specs are large (a 3.7 MB spec has millions of events); depth stays bounded so
     // that a hostile nesting cannot reach the stack.
@@ -161,15 +161,16 @@ fn parse_yaml(path: &Path, body: &Body<'_>) -> Result<Located, Error> {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
     };
     options.budget = Some(budget);
-    serde_saphyr::from_str_with_options::<Located>(body.text, options).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
-        Error::Syntax {
-            location: Location::at_line(path, line + body.line_offset, column),
-            message: strip_position(&e.to_string()),
-        }
-    })
+    lines::parse_yaml(|| serde_saphyr::from_str_with_options::<Located>(body.text, options))
+        .map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
+            Error::Syntax {
+                location: Location::at_line(path, line + body.line_offset, column),
+                message: strip_position(&e.to_string()),
+            }
+        })
 }
 
 /// Drops the position a parser appends or prepends to its message, since the location
