@@ -189,17 +189,23 @@ pub(crate) fn merge_parameters(shared: Vec<Parameter>, own: Vec<Parameter>) -> V
         .collect()
 }
 
-fn parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<Parameter> {
+/// How many entries the `parameters` list at `pointer` of `doc` has: 0 when it is absent, and
+/// when it is not a list (a warning).
+pub(crate) fn parameter_count(r: &mut Reader, doc: DocId, pointer: &str) -> usize {
     let d = r.docs.doc(doc);
-    let Some(list) = d.value.pointer(pointer) else {
-        return Vec::new();
-    };
-    let Some(list) = list.as_array() else {
-        r.warn(r.loc(doc, pointer), "`parameters` is not a list");
-        return Vec::new();
-    };
+    match d.value.pointer(pointer) {
+        None => 0,
+        Some(Value::Array(list)) => list.len(),
+        Some(_) => {
+            r.warn(r.loc(doc, pointer), "`parameters` is not a list");
+            0
+        }
+    }
+}
+
+fn parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<Parameter> {
     let mut out = Vec::new();
-    for i in 0..list.len() {
+    for i in 0..parameter_count(r, doc, pointer) {
         let Some((pdoc, pptr, pd)) = r.follow(doc, join(pointer, &i.to_string())) else {
             continue;
         };

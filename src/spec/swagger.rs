@@ -10,7 +10,7 @@ use crate::spec::model::{
     HeaderSpec, MediaType, Method, Operation, ParamLocation, Parameter, RequestBody, ResponseSpec,
     SecurityScheme, Server, SpecVersion,
 };
-use crate::spec::openapi::{merge_parameters, response_entry};
+use crate::spec::openapi::{merge_parameters, parameter_count, response_entry};
 use crate::spec::reader::{self, join, text, Reader, SpecParts};
 use crate::spec::refs::DocId;
 use crate::spec::schema::SchemaRef;
@@ -218,16 +218,8 @@ fn security_schemes(v: &Value) -> Vec<SecurityScheme> {
 }
 
 fn raw_parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<RawParam> {
-    let d = r.docs.doc(doc);
-    let Some(list) = d.value.pointer(pointer) else {
-        return Vec::new();
-    };
-    let Some(list) = list.as_array() else {
-        r.warn(r.loc(doc, pointer), "`parameters` is not a list");
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for i in 0..list.len() {
+    for i in 0..parameter_count(r, doc, pointer) {
         let Some((pdoc, pptr, pd)) = r.follow(doc, join(pointer, &i.to_string())) else {
             continue;
         };
