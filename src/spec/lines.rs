@@ -408,4 +408,20 @@ mod tests {
         assert_eq!(lines.line_of("/paths/~1a/get/x\"y/1/z"), Some(6));
         assert_eq!(lines.line_of("/paths/~1a/get/x\"y/0"), Some(5));
     }
+
+    #[test]
+    fn a_child_location_knows_its_line_and_prints_as_before() {
+        use crate::error::Location;
+        let (_, lines) = yaml_lines(YAML);
+        let op = Location::new("a.yaml", "/paths/~1v1~1invitations/post")
+            .with_lines(std::sync::Arc::new(lines));
+        let conflict = op.child("responses").child("409");
+        assert_eq!(conflict.line(), Some(15));
+        assert_eq!(op.child("nothing").line(), Some(13));
+        assert_eq!(
+            conflict.to_string(),
+            "a.yaml#/paths/~1v1~1invitations/post/responses/409"
+        );
+        assert_eq!(conflict, Location::new("a.yaml", conflict.pointer.clone()));
+    }
 }
