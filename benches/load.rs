@@ -54,8 +54,23 @@ static ALLOCATOR: Counting = Counting;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let runs = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse::<usize>().ok())
+        .unwrap_or(7);
+    println!(
+        "{:<28} {:>10} {:>11} {:>11} {:>9} {:>8} {:>14}",
+        "spec", "bytes", "median ms", "peak heap", "peak/size", "ops", "1st validator"
+    );
+    for (name, path) in specs(root) {
+        measure(name, &path, runs);
+    }
+}
+
+/// The shipped spec, and the large corpus specs when the corpus is present.
+fn specs(root: &Path) -> Vec<(&'static str, PathBuf)> {
     let corpus = root.join("../shared/corpus");
-    let mut specs: Vec<(&str, PathBuf)> = vec![(
+    let mut specs = vec![(
         "classroom invitations (ours)",
         root.join("specs/google-classroom/invitations.yaml"),
     )];
@@ -79,70 +94,70 @@ fn main() {
             corpus.display()
         );
     }
-    let runs = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse::<usize>().ok())
-        .unwrap_or(7);
-    println!(
-        "{:<28} {:>10} {:>11} {:>11} {:>9} {:>8} {:>14}",
-        "spec", "bytes", "median ms", "peak heap", "peak/size", "ops", "1st validator"
-    );
-    for (name, path) in specs {
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let mut times = Vec::new();
-        let mut peak = 0;
-        let mut ops = 0;
-        let mut first_validator = Duration::ZERO;
-        for i in 0..runs {
-            let base = LIVE.load(Ordering::Relaxed);
-            PEAK.store(base, Ordering::Relaxed);
-            let start = Instant::now();
-            let loaded = match spec::load(&path, &LoadOptions::default()) {
-                Ok(l) => l,
-                Err(e) => {
-                    println!("{name}: failed to load: {e}");
-                    break;
-                }
-            };
-            times.push(start.elapsed());
-            peak = peak.max(PEAK.load(Ordering::Relaxed) - base);
-            ops = loaded
-                .apis
-                .iter()
-                .map(|a| a.operations.len())
-                .sum::<usize>();
-            if i == 0 {
-                // The first compiled validator pays for registering the bundle.
-                let api = &loaded.apis[0];
-                let schema = api.operations.iter().find_map(|op| {
-                    op.responses
-                        .iter()
-                        .flat_map(|r| r.content.iter())
-                        .find_map(|m| m.schema.clone())
-                });
-                if let Some(schema) = schema {
-                    let start = Instant::now();
-                    if let Err(e) = api.schemas.validator(&schema, Direction::Response) {
-                        println!("{name}: {e}");
-                    }
-                    first_validator = start.elapsed();
-                }
+    specs
+}
+
+/// Loads `path` `runs` times and prints one row: median time, peak heap, operations, and the
+/// first validator's compile time.
+fn measure(name: &str, path: &Path, runs: usize) {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let mut times = Vec::new();
+    let mut peak = 0;
+    let mut ops = 0;
+    let mut first_validator = Duration::ZERO;
+    for i in 0..runs {
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let start = Instant::now();
+        let loaded = match spec::load(path, &LoadOptions::default()) {
+            Ok(l) => l,
+            Err(e) => {
+                println!("{name}: failed to load: {e}");
+                break;
             }
+        };
+        times.push(start.elapsed());
+        peak = peak.max(PEAK.load(Ordering::Relaxed) - base);
+        ops = loaded
+            .apis
+            .iter()
+            .map(|a| a.operations.len())
+            .sum::<usize>();
+        if i == 0 {
+            first_validator = time_first_validator(name, &loaded.apis[0]);
         }
-        if times.is_empty() {
-            continue;
-        }
-        times.sort();
-        let median = times[times.len() / 2];
-        println!(
-            "{:<28} {:>10} {:>11.1} {:>9.1}MB {:>8.1}x {:>8} {:>11.1} ms",
-            name,
-            size,
-            median.as_secs_f64() * 1e3,
-            peak as f64 / 1e6,
-            peak as f64 / size.max(1) as f64,
-            ops,
-            first_validator.as_secs_f64() * 1e3
-        );
     }
+    if times.is_empty() {
+        return;
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    println!(
+        "{:<28} {:>10} {:>11.1} {:>9.1}MB {:>8.1}x {:>8} {:>11.1} ms",
+        name,
+        size,
+        median.as_secs_f64() * 1e3,
+        peak as f64 / 1e6,
+        peak as f64 / size.max(1) as f64,
+        ops,
+        first_validator.as_secs_f64() * 1e3
+    );
+}
+
+/// The time to compile the first response validator, which pays for registering the bundle.
+fn time_first_validator(name: &str, api: &contractor::Api) -> Duration {
+    let schema = api.operations.iter().find_map(|op| {
+        op.responses
+            .iter()
+            .flat_map(|r| r.content.iter())
+            .find_map(|m| m.schema.clone())
+    });
+    let Some(schema) = schema else {
+        return Duration::ZERO;
+    };
+    let start = Instant::now();
+    if let Err(e) = api.schemas.validator(&schema, Direction::Response) {
+        println!("{name}: {e}");
+    }
+    start.elapsed()
 }

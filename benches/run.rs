@@ -6,8 +6,14 @@
 //! sends exactly those requests again with a bare reqwest loop at the same concurrency, with
 //! no scenario logic and no checks. It prints requests per second for both and the ratio.
 //! Target (issue 4): contractor at 50% or more of the bare loop.
+//!
+//! Peer: when Schemathesis is installed (`st` or `schemathesis` on PATH), the bench also runs
+//! `st run` on the shipped spec against a fresh emulator, counts the requests the emulator
+//! answered, and prints Schemathesis's requests per second (start-up included) beside ours.
+//! Without it the bench says "not measured": no figure is assumed.
 //! `BENCH_ROUNDS` (default 40) and `BENCH_CONCURRENCY` (default 8) change the load.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,6 +21,7 @@ use contractor::check::Verdict;
 use contractor::config::Config;
 use contractor::run::SentRequest;
 use contractor::stub::http::HttpStub;
+use contractor::stub::{Responder, StubRequest, StubResponse};
 use contractor::suite::Suite;
 
 fn env(name: &str, default: usize) -> usize {
@@ -34,90 +41,8 @@ fn main() {
         .expect("runtime");
     let suite = Arc::new(Suite::load(&Config::default()).expect("the shipped suite loads"));
     let scenarios = suite.scenarios.len();
-
-    // contractor: scenarios, variables, captures, cleanup and every check. CONCURRENCY lanes,
-    // each running the suite in order against its own emulator, fresh every round; only the
-    // time spent running scenarios counts (not starting or stopping stubs).
-    let (sent, lane_time, failed) = runtime.block_on(async {
-        let mut lanes = tokio::task::JoinSet::new();
-        for lane in 0..concurrency {
-            let suite = Arc::clone(&suite);
-            lanes.spawn(async move {
-                let mut sent: Vec<SentRequest> = Vec::new();
-                let mut busy = Duration::ZERO;
-                let mut failed = 0;
-                for _ in (lane..rounds).step_by(concurrency) {
-                    let responder = suite.responder().expect("embedded emulator");
-                    let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
-                        .await
-                        .expect("stub");
-                    let target = suite.target(&stub.url());
-                    let start = Instant::now();
-                    for scenario in &suite.scenarios {
-                        let (verdict, exchanges) = suite.run_on(&target, scenario).await;
-                        if !matches!(verdict, Verdict::Passed) {
-                            failed += 1;
-                        }
-                        sent.extend(exchanges.into_iter().map(|(_, e)| e.request));
-                    }
-                    busy += start.elapsed();
-                    stub.shutdown().await;
-                }
-                (sent, busy, failed)
-            });
-        }
-        let mut all = Vec::new();
-        let mut lane_time = Vec::new();
-        let mut failed = 0;
-        while let Some(done) = lanes.join_next().await {
-            let (sent, busy, f) = done.expect("lane");
-            lane_time.push((sent.len(), busy));
-            all.extend(sent);
-            failed += f;
-        }
-        (all, lane_time, failed)
-    });
-
-    // The bare loop: the same requests, the same concurrency, nothing else.
-    let bare_time = runtime.block_on(async {
-        let responder = suite.responder().expect("embedded emulator");
-        let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
-            .await
-            .expect("stub");
-        let base = stub.url();
-        let client = reqwest::Client::new();
-        let requests: Arc<Vec<SentRequest>> = Arc::new(sent.clone());
-        let mut tasks = tokio::task::JoinSet::new();
-        for worker in 0..concurrency {
-            let (client, requests, base) = (client.clone(), Arc::clone(&requests), base.clone());
-            tasks.spawn(async move {
-                let start = Instant::now();
-                let mut count = 0;
-                for r in requests.iter().skip(worker).step_by(concurrency) {
-                    count += 1;
-                    // Same path and query, against this round's stub.
-                    let path = r.url.splitn(4, '/').nth(3).unwrap_or("");
-                    let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
-                    let mut b = client.request(method, format!("{base}/{path}"));
-                    for (k, v) in &r.headers {
-                        b = b.header(k, v);
-                    }
-                    if let Some(body) = &r.body {
-                        b = b.body(body.clone());
-                    }
-                    let response = b.send().await.expect("send");
-                    let _ = response.bytes().await.expect("body");
-                }
-                (count, start.elapsed())
-            });
-        }
-        let mut worker_time = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            worker_time.push(done.expect("worker"));
-        }
-        stub.shutdown().await;
-        worker_time
-    });
+    let (sent, lane_time, failed) = runtime.block_on(run_contractor(&suite, rounds, concurrency));
+    let bare_time = runtime.block_on(run_bare(&suite, &sent, concurrency));
 
     // Throughput of parallel lanes: the sum of each lane's own rate.
     let rate = |lanes: &[(usize, Duration)]| -> f64 {
@@ -136,4 +61,174 @@ fn main() {
         "ratio contractor / bare: {:.0}%  (target: 50% or more)",
         100.0 * ours / bare
     );
+    match runtime.block_on(schemathesis(&suite)) {
+        Ok((requests, rate)) => {
+            println!("{:<34} {:>12.0}", "schemathesis (st run)", rate);
+            println!(
+                "ratio contractor / schemathesis: {:.1}x  ({requests} requests)",
+                ours / rate
+            );
+        }
+        Err(why) => println!("schemathesis: not measured ({why})"),
+    }
+}
+
+/// Counts the requests a responder answers.
+struct Counting {
+    inner: Arc<dyn Responder>,
+    count: Arc<AtomicUsize>,
+}
+
+impl Responder for Counting {
+    fn respond(&self, request: &StubRequest) -> StubResponse {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.inner.respond(request)
+    }
+}
+
+/// Schemathesis's rate against a fresh emulator, measured now: the requests the emulator
+/// answered during one `st run` over the run's wall-clock time. An error says why it was not
+/// measured.
+async fn schemathesis(suite: &Suite) -> Result<(usize, f64), String> {
+    let runs = |name: &str| {
+        std::process::Command::new(name)
+            .arg("--version")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let Some(st) = ["st", "schemathesis"].into_iter().find(|n| runs(n)) else {
+        return Err("Schemathesis is not installed: no `st` or `schemathesis` on PATH".to_owned());
+    };
+    let count = Arc::new(AtomicUsize::new(0));
+    let responder = Counting {
+        inner: suite.responder().expect("embedded emulator"),
+        count: Arc::clone(&count),
+    };
+    let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), Arc::new(responder))
+        .await
+        .map_err(|e| format!("failed to start the emulator: {e}"))?;
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/specs/google-classroom/invitations.yaml"
+    );
+    let start = Instant::now();
+    let url = stub.url();
+    // `st run` blocks; the emulator keeps serving on the runtime's other threads.
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(st)
+            .args(["run", spec, "--url", &url])
+            .args(["--header", "Authorization: Bearer fixture-token-teacher"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+    })
+    .await
+    .map_err(|e| format!("{st} did not finish: {e}"))?
+    .map_err(|e| format!("failed to run {st}: {e}"))?;
+    let elapsed = start.elapsed();
+    stub.shutdown().await;
+    let requests = count.load(Ordering::Relaxed);
+    if requests == 0 {
+        return Err(format!(
+            "`{st} run` sent no request (it exited with {status})"
+        ));
+    }
+    Ok((requests, requests as f64 / elapsed.as_secs_f64().max(1e-9)))
+}
+
+/// contractor: scenarios, variables, captures, cleanup and every check. CONCURRENCY lanes,
+/// each running the suite in order against its own emulator, fresh every round; only the
+/// time spent running scenarios counts (not starting or stopping stubs). Returns every request
+/// sent, each lane's (requests, busy time), and the scenarios that did not pass.
+async fn run_contractor(
+    suite: &Arc<Suite>,
+    rounds: usize,
+    concurrency: usize,
+) -> (Vec<SentRequest>, Vec<(usize, Duration)>, usize) {
+    let mut lanes = tokio::task::JoinSet::new();
+    for lane in 0..concurrency {
+        let suite = Arc::clone(suite);
+        lanes.spawn(async move {
+            let mut sent: Vec<SentRequest> = Vec::new();
+            let mut busy = Duration::ZERO;
+            let mut failed = 0;
+            for _ in (lane..rounds).step_by(concurrency) {
+                let responder = suite.responder().expect("embedded emulator");
+                let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
+                    .await
+                    .expect("stub");
+                let target = suite.target(&stub.url());
+                let start = Instant::now();
+                for scenario in &suite.scenarios {
+                    let (verdict, exchanges) = suite.run_on(&target, scenario).await;
+                    if !matches!(verdict, Verdict::Passed) {
+                        failed += 1;
+                    }
+                    sent.extend(exchanges.into_iter().map(|(_, e)| e.request));
+                }
+                busy += start.elapsed();
+                stub.shutdown().await;
+            }
+            (sent, busy, failed)
+        });
+    }
+    let mut all = Vec::new();
+    let mut lane_time = Vec::new();
+    let mut failed = 0;
+    while let Some(done) = lanes.join_next().await {
+        let (sent, busy, f) = done.expect("lane");
+        lane_time.push((sent.len(), busy));
+        all.extend(sent);
+        failed += f;
+    }
+    (all, lane_time, failed)
+}
+
+/// The bare loop: the same requests, the same concurrency, nothing else. Returns each
+/// worker's (requests, time).
+async fn run_bare(
+    suite: &Suite,
+    sent: &[SentRequest],
+    concurrency: usize,
+) -> Vec<(usize, Duration)> {
+    let responder = suite.responder().expect("embedded emulator");
+    let stub = HttpStub::start("127.0.0.1:0".parse().expect("addr"), responder)
+        .await
+        .expect("stub");
+    let base = stub.url();
+    let client = reqwest::Client::new();
+    let requests: Arc<Vec<SentRequest>> = Arc::new(sent.to_vec());
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..concurrency {
+        let (client, requests, base) = (client.clone(), Arc::clone(&requests), base.clone());
+        tasks.spawn(async move {
+            let start = Instant::now();
+            let mut count = 0;
+            for r in requests.iter().skip(worker).step_by(concurrency) {
+                count += 1;
+                // Same path and query, against this round's stub.
+                let path = r.url.splitn(4, '/').nth(3).unwrap_or("");
+                let method = reqwest::Method::from_bytes(r.method.as_bytes()).expect("method");
+                let mut b = client.request(method, format!("{base}/{path}"));
+                for (k, v) in &r.headers {
+                    b = b.header(k, v);
+                }
+                if let Some(body) = &r.body {
+                    b = b.body(body.clone());
+                }
+                let response = b.send().await.expect("send");
+                let _ = response.bytes().await.expect("body");
+            }
+            (count, start.elapsed())
+        });
+    }
+    let mut worker_time = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        worker_time.push(done.expect("worker"));
+    }
+    stub.shutdown().await;
+    worker_time
 }

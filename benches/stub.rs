@@ -9,10 +9,14 @@
 //!
 //! Environment: `BENCH_SECONDS` (default 10) is the length of one wrk run; `BENCH_REQUESTS`
 //! (default 1,000,000) is the length of the long phase. Needs `wrk` (Debian package `wrk`); the
-//! bench tries `apt-get install -y wrk` and skips, exiting 0, if that fails. The target (issue:
-//! stub speed) is 10x Prism's 2,000-3,400 req/s for a GET on the same 2-core machine, where wrk
-//! and the server share the cores.
+//! bench tries `apt-get install -y wrk` and skips, exiting 0, if that fails.
+//!
+//! Peer: when Prism is installed (`prism` on PATH, or `npx --no-install @stoplight/prism-cli`),
+//! the bench starts `prism mock` on the shipped spec and drives the same GET with the same wrk,
+//! in the same run, and prints hyper's ratio to it and whether hyper meets the target of 10x
+//! Prism (issue: stub speed). Without Prism it says "not measured": no figure is assumed.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,8 +79,6 @@ impl Responder for OneInvitation {
     }
 }
 
-/// Prism's figures for a GET on this machine, req/s.
-const PRISM: (f64, f64) = (2_000.0, 3_400.0);
 const PATH: &str = "/v1/invitations/300000001";
 
 fn main() -> ExitCode {
@@ -143,23 +145,23 @@ fn run(seconds: u64, long_requests: u64) -> Result<(), String> {
     println!("(wiremock serves from one thread of its own; hyper from the bench's runtime)");
     println!();
     println!("hyper / wiremock: {:.1}x", hyper.run.rps / wiremock.run.rps);
-    println!(
-        "hyper vs Prism ({:.0}-{:.0} req/s for a GET on this machine): {:.1}x-{:.1}x",
-        PRISM.0,
-        PRISM.1,
-        hyper.run.rps / PRISM.1,
-        hyper.run.rps / PRISM.0,
-    );
-    let target = 10.0 * PRISM.1;
-    let verdict = if hyper.run.rps >= target {
-        "met"
-    } else {
-        "not met"
-    };
-    println!(
-        "10x Prism target: {} req/s: {verdict}",
-        thousands(target as u64)
-    );
+    match prism(seconds) {
+        Ok(prism) => {
+            println!("prism: {:.0} req/s", prism.rps);
+            println!("hyper / Prism: {:.1}x", hyper.run.rps / prism.rps);
+            let target = 10.0 * prism.rps;
+            let verdict = if hyper.run.rps >= target {
+                "met"
+            } else {
+                "not met"
+            };
+            println!(
+                "10x Prism target: {} req/s: {verdict}",
+                thousands(target as u64)
+            );
+        }
+        Err(why) => println!("prism: not measured ({why})"),
+    }
     Ok(())
 }
 
@@ -249,6 +251,73 @@ impl Row {
 /// One second of load before a measured run, so it sees warm caches and connections.
 fn warm_up(url: &str) -> Result<(), String> {
     wrk(url, 1).map(drop)
+}
+
+/// Prism's rate for the same GET, measured now: `prism mock` on the shipped spec, warmed up,
+/// then the same wrk run. An error says why it was not measured.
+fn prism(seconds: u64) -> Result<WrkRun, String> {
+    let Some(command) = prism_command() else {
+        return Err(
+            "Prism is not installed: no `prism` on PATH, no `npx --no-install @stoplight/prism-cli`"
+                .to_owned(),
+        );
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("failed to find a free port: {e}"))?
+        .port();
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/specs/google-classroom/invitations.yaml"
+    );
+    let child = Command::new(command[0])
+        .args(&command[1..])
+        .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), spec])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("failed to start Prism: {e}"))?;
+    let _stop = StopGroup(child.id());
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if started.elapsed() > Duration::from_secs(60) {
+            return Err("Prism did not listen within 60 s".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let url = format!("http://127.0.0.1:{port}{PATH}");
+    warm_up(&url)?;
+    wrk(&url, seconds)
+}
+
+/// How to run Prism here, if it is installed.
+fn prism_command() -> Option<&'static [&'static str]> {
+    let runs = |command: &[&str]| {
+        Command::new(command[0])
+            .args(&command[1..])
+            .arg("--version")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    const CANDIDATES: [&[&str]; 2] = [&["prism"], &["npx", "--no-install", "@stoplight/prism-cli"]];
+    CANDIDATES.into_iter().find(|c| runs(c))
+}
+
+/// Stops, when dropped, the process group the bench started Prism in (npx runs Prism as a
+/// child of its own, so the group is what holds both).
+struct StopGroup(u32);
+
+impl Drop for StopGroup {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.0)])
+            .status();
+    }
 }
 
 struct WrkRun {

@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Exit code when every check passed.
 pub const EXIT_OK: i32 = 0;
@@ -13,8 +14,19 @@ pub const EXIT_FAILED: i32 = 1;
 /// Exit code for a setup error (bad input, bad flags, an unreachable target).
 pub const EXIT_SETUP: i32 = 2;
 
+/// The lines of one parsed document, recorded by the loader while it had the text.
+pub trait LineIndex: fmt::Debug + Send + Sync {
+    /// The 1-based line of `pointer` (no leading `#`), or of its deepest ancestor recorded;
+    /// `None` when not even the first token was recorded.
+    fn line_of(&self, pointer: &str) -> Option<u64>;
+}
+
 /// A place in an input: the file, and a JSON pointer and/or a line and column in it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// A location made by the loader also carries its document's [`LineIndex`], so that it and
+/// every [`child`](Location::child) know their [`line`](Location::line) without reading the file
+/// again. The index is not part of the location's identity, nor of what it prints.
+#[derive(Clone)]
 pub struct Location {
     /// The file as the user named it (or as it was reached through a `$ref` or a listing).
     pub file: PathBuf,
@@ -22,6 +34,8 @@ pub struct Location {
     pub pointer: String,
     /// 1-based line and column, when known.
     pub line_col: Option<(u64, u64)>,
+    /// The document's lines, when the loader recorded them.
+    lines: Option<Arc<dyn LineIndex>>,
 }
 
 impl Location {
@@ -31,6 +45,7 @@ impl Location {
             file: file.into(),
             pointer: pointer.into(),
             line_col: None,
+            lines: None,
         }
     }
 
@@ -40,7 +55,16 @@ impl Location {
             file: file.into(),
             pointer: String::new(),
             line_col: Some((line, column)),
+            lines: None,
         }
+    }
+
+    /// The same location, knowing its document's lines (so [`line`](Location::line) works for it
+    /// and its children).
+    #[must_use]
+    pub fn with_lines(mut self, lines: Arc<dyn LineIndex>) -> Self {
+        self.lines = Some(lines);
+        self
     }
 
     /// The same file, one level deeper: `child("responses")` appends `/responses`.
@@ -49,7 +73,57 @@ impl Location {
             file: self.file.clone(),
             pointer: format!("{}/{}", self.pointer, escape_token(token)),
             line_col: None,
+            lines: self.lines.clone(),
         }
+    }
+
+    /// The 1-based line this location points at: its own line, else the line the loader
+    /// recorded for its pointer (or the pointer's deepest recorded ancestor).
+    pub fn line(&self) -> Option<u64> {
+        match self.line_col {
+            Some((line, _)) => Some(line),
+            None => self.lines.as_ref()?.line_of(&self.pointer),
+        }
+    }
+
+    fn key(&self) -> (&PathBuf, &str, Option<(u64, u64)>) {
+        (&self.file, &self.pointer, self.line_col)
+    }
+}
+
+impl fmt::Debug for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Location")
+            .field("file", &self.file)
+            .field("pointer", &self.pointer)
+            .field("line_col", &self.line_col)
+            .finish()
+    }
+}
+
+impl PartialEq for Location {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Location {}
+
+impl std::hash::Hash for Location {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl PartialOrd for Location {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Location {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
     }
 }
 

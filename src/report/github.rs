@@ -1,8 +1,6 @@
 //! GitHub Actions annotations: each failure as `::error file=...,line=...::`, pointing at the
-//! clause of the spec it breaks, so the pull request shows it beside the spec's line.
-
-use std::collections::HashMap;
-use std::path::PathBuf;
+//! clause of the spec it breaks, so the pull request shows it beside the spec's line. The line
+//! is the one the loader recorded in the failure's location: no file is read here.
 
 use crate::report::record::Record;
 
@@ -18,7 +16,6 @@ fn escape_property(s: &str) -> String {
 
 /// The annotation lines for every failure of `records`.
 pub fn annotations(records: &[Record]) -> String {
-    let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
     let mut out = String::new();
     for record in records {
         // A scenario that could not run has no spec clause to point at: a plain error.
@@ -32,14 +29,8 @@ pub fn annotations(records: &[Record]) -> String {
             ));
         }
         for (failure, text) in &record.failures {
-            let file = failure.location.file.clone();
-            let source = texts
-                .entry(file.clone())
-                .or_insert_with(|| std::fs::read_to_string(&file).ok());
-            let line = source
-                .as_deref()
-                .and_then(|t| crate::spec::line_of(t, &failure.location.pointer))
-                .unwrap_or(1);
+            let file = &failure.location.file;
+            let line = failure.location.line().unwrap_or(1);
             let title = format!("{}: {}", failure.check, failure.title);
             out.push_str(&format!(
                 "::error file={},line={line},title={}::{}\n",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::error::{Diagnostic, Error, Location, Severity};
-use crate::spec::listing::{self, Found};
+use crate::spec::listing::{self, Found, Listed};
 use crate::spec::model::{Api, InputKind, Loaded, Method, Operation, SpecVersion};
 use crate::spec::reader::{text, Reader, SpecParts};
 use crate::spec::refs::{Doc, DocId};
@@ -27,7 +27,7 @@ pub struct LoadOptions {
 /// listing.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
     let text = source::read_file(path)?;
-    let value = source::parse(path, &text)?;
+    let (value, lines) = source::parse(path, &text)?;
     drop(text);
     if listing::is_listing(&value) {
         return load_listing(path, value, options);
@@ -38,6 +38,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
         name: path.to_owned(),
         value,
         url: None,
+        lines: Arc::new(lines),
     };
     let mut reader = Reader::new(root, dialect, options.fetch);
     let parts = read_spec(&mut reader, 0, version);
@@ -238,38 +239,7 @@ fn load_listing(path: &Path, value: Value, options: &LoadOptions) -> Result<Load
     let mut readers: Vec<(Dialect, Reader, Vec<SpecParts>)> = Vec::new();
     let mut errors = Vec::new();
     for item in &listed {
-        let (name, text, url) = match &item.found {
-            Found::File(file) => match source::read_file(file) {
-                Ok(t) => (file.clone(), t, None),
-                Err(e) => {
-                    errors.push(Diagnostic::error(
-                        item.location.clone(),
-                        format!("listed spec {}: {e}", item.url),
-                    ));
-                    continue;
-                }
-            },
-            Found::Remote(url) => match source::fetch(url) {
-                Ok(t) => (PathBuf::from(url), t, Some(url.clone())),
-                Err(e) => {
-                    errors.push(Diagnostic::error(
-                        item.location.clone(),
-                        format!("listed spec {}: {e}", item.url),
-                    ));
-                    continue;
-                }
-            },
-        };
-        let parsed = source::parse(&name, &text).and_then(|v| {
-            if listing::is_listing(&v) {
-                return Err(Error::Usage(format!(
-                    "{} is itself a listing; listings do not nest",
-                    name.display()
-                )));
-            }
-            classify(&name, &v).map(|version| (v, version))
-        });
-        let (value, version) = match parsed {
+        let (doc, version) = match read_listed(item) {
             Ok(ok) => ok,
             Err(e) => {
                 errors.push(Diagnostic::error(
@@ -280,7 +250,6 @@ fn load_listing(path: &Path, value: Value, options: &LoadOptions) -> Result<Load
             }
         };
         let dialect = dialect_of(&version);
-        let doc = Doc { name, value, url };
         let slot = match readers.iter().position(|(d, _, _)| *d == dialect) {
             Some(i) => i,
             None => {
@@ -324,6 +293,29 @@ fn load_listing(path: &Path, value: Value, options: &LoadOptions) -> Result<Load
         apis,
         diagnostics: diags,
     })
+}
+
+/// Reads, parses and classifies one spec a listing names.
+fn read_listed(item: &Listed) -> Result<(Doc, SpecVersion), Error> {
+    let (name, text, url) = match &item.found {
+        Found::File(file) => (file.clone(), source::read_file(file)?, None),
+        Found::Remote(url) => (PathBuf::from(url), source::fetch(url)?, Some(url.clone())),
+    };
+    let (value, lines) = source::parse(&name, &text)?;
+    if listing::is_listing(&value) {
+        return Err(Error::Usage(format!(
+            "{} is itself a listing; listings do not nest",
+            name.display()
+        )));
+    }
+    let version = classify(&name, &value)?;
+    let doc = Doc {
+        name,
+        value,
+        url,
+        lines: Arc::new(lines),
+    };
+    Ok((doc, version))
 }
 
 /// Distinct spec URLs a listing names.

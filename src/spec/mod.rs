@@ -18,7 +18,6 @@ mod schema;
 mod source;
 mod swagger;
 
-pub use lines::line_of;
 pub use load::{load, LoadOptions};
 pub use model::{
     Api, ErrorCode, ErrorSource, HeaderSpec, InputKind, Loaded, MediaType, Method, Operation,

@@ -1,6 +1,7 @@
 //! Reading OpenAPI 3.0 and 3.1 documents into the model.
 
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -10,7 +11,7 @@ use crate::spec::model::{
     SecurityRequirement, SecurityScheme, Server, SpecVersion, StatusKey,
 };
 use crate::spec::reader::{self, join, text, Reader, SpecParts};
-use crate::spec::refs::DocId;
+use crate::spec::refs::{Doc, DocId};
 use crate::spec::schema::Dialect;
 
 /// Reads the OpenAPI 3.x document `doc` of `r`.
@@ -188,17 +189,23 @@ pub(crate) fn merge_parameters(shared: Vec<Parameter>, own: Vec<Parameter>) -> V
         .collect()
 }
 
-fn parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<Parameter> {
+/// How many entries the `parameters` list at `pointer` of `doc` has: 0 when it is absent, and
+/// when it is not a list (a warning).
+pub(crate) fn parameter_count(r: &mut Reader, doc: DocId, pointer: &str) -> usize {
     let d = r.docs.doc(doc);
-    let Some(list) = d.value.pointer(pointer) else {
-        return Vec::new();
-    };
-    let Some(list) = list.as_array() else {
-        r.warn(r.loc(doc, pointer), "`parameters` is not a list");
-        return Vec::new();
-    };
+    match d.value.pointer(pointer) {
+        None => 0,
+        Some(Value::Array(list)) => list.len(),
+        Some(_) => {
+            r.warn(r.loc(doc, pointer), "`parameters` is not a list");
+            0
+        }
+    }
+}
+
+fn parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<Parameter> {
     let mut out = Vec::new();
-    for i in 0..list.len() {
+    for i in 0..parameter_count(r, doc, pointer) {
         let Some((pdoc, pptr, pd)) = r.follow(doc, join(pointer, &i.to_string())) else {
             continue;
         };
@@ -320,18 +327,7 @@ fn responses(
     };
     let mut out = Vec::new();
     for key in map.keys() {
-        if key.starts_with("x-") {
-            continue;
-        }
-        let rptr = join(pointer, key);
-        let Some(status) = StatusKey::parse(key) else {
-            r.warn(
-                r.loc(doc, &rptr),
-                format!("response key '{key}' is not a status: skipped"),
-            );
-            continue;
-        };
-        let Some((rdoc, resp_ptr, rd)) = r.follow(doc, rptr) else {
+        let Some((status, rdoc, resp_ptr, rd)) = response_entry(r, doc, pointer, key) else {
             continue;
         };
         let resp = rd.value.pointer(&resp_ptr).unwrap_or(&Value::Null);
@@ -353,6 +349,30 @@ fn responses(
         });
     }
     out
+}
+
+/// The response `key` of the `responses` object at `pointer` of `doc`, its `$ref` followed:
+/// its status, document, pointer and the document. `None` for an extension, for a key that is
+/// not a status (a warning) and for a `$ref` that does not resolve (an error).
+pub(crate) fn response_entry(
+    r: &mut Reader,
+    doc: DocId,
+    pointer: &str,
+    key: &str,
+) -> Option<(StatusKey, DocId, String, Rc<Doc>)> {
+    if key.starts_with("x-") {
+        return None;
+    }
+    let rptr = join(pointer, key);
+    let Some(status) = StatusKey::parse(key) else {
+        r.warn(
+            r.loc(doc, &rptr),
+            format!("response key '{key}' is not a status: skipped"),
+        );
+        return None;
+    };
+    let (rdoc, resp_ptr, rd) = r.follow(doc, rptr)?;
+    Some((status, rdoc, resp_ptr, rd))
 }
 
 fn headers(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<HeaderSpec> {

@@ -7,10 +7,12 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::error::{Error, Location};
+use crate::spec::lines::Lines;
 use crate::spec::source;
 
 /// The most documents one API may pull in through `$ref`s.
@@ -28,6 +30,8 @@ pub(crate) struct Doc {
     pub value: Value,
     /// For a remote document, its URL (relative refs resolve against it).
     pub url: Option<String>,
+    /// The line of every node, recorded by the parse.
+    pub lines: Arc<Lines>,
 }
 
 /// A resolved `$ref`: a document and a pointer into it (no leading `#`).
@@ -138,7 +142,7 @@ impl DocSet {
                 from: base.name.clone(),
             });
         }
-        let value = match &url {
+        let (value, lines) = match &url {
             Some(url) if !self.fetch => {
                 return Err(Error::Fetch {
                     url: url.clone(),
@@ -149,14 +153,20 @@ impl DocSet {
             None => source::parse(&name, &source::read_file(&name)?)?,
         };
         let id = self.docs.len();
-        self.docs.push(Rc::new(Doc { name, value, url }));
+        self.docs.push(Rc::new(Doc {
+            name,
+            value,
+            url,
+            lines: Arc::new(lines),
+        }));
         self.by_key.insert(key, id);
         Ok(id)
     }
 
     /// The location of `pointer` in document `doc`, for diagnostics.
     pub fn location(&self, doc: DocId, pointer: &str) -> Location {
-        Location::new(self.docs[doc].name.clone(), pointer)
+        let doc = &self.docs[doc];
+        Location::new(doc.name.clone(), pointer).with_lines(doc.lines.clone())
     }
 }
 
@@ -225,6 +235,7 @@ mod tests {
                 name: PathBuf::from("root.yaml"),
                 value,
                 url: None,
+                lines: Arc::default(),
             },
             false,
         )

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::{Error, Location};
+use crate::spec::lines::{self, Lines, Located};
 
 /// The largest input read, in bytes; larger files are refused rather than exhausting memory.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
@@ -117,12 +118,14 @@ fn body_of(text: &str) -> Body<'_> {
     }
 }
 
-/// Parses a document: JSON when it starts with `{` or `[`, YAML otherwise.
-pub(crate) fn parse(path: &Path, text: &str) -> Result<Value, Error> {
+/// Parses a document: JSON when it starts with `{` or `[`, YAML otherwise; with the line of
+/// every node.
+pub(crate) fn parse(path: &Path, text: &str) -> Result<(Value, Lines), Error> {
     let body = body_of(text);
     let trimmed = body.text.trim_start();
-    let value = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        parse_json(path, body.text)?
+    let (value, lines) = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let value = parse_json(path, body.text)?;
+        (value, lines::of_json(body.text))
     } else {
         parse_yaml(path, &body)?
     };
@@ -132,7 +135,7 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<Value, Error> {
             message: "empty document".to_owned(),
         });
     }
-    Ok(value)
+    Ok((value, lines.shifted(body.line_offset)))
 }
 
 fn parse_json(path: &Path, text: &str) -> Result<Value, Error> {
@@ -143,7 +146,7 @@ fn parse_json(path: &Path, text: &str) -> Result<Value, Error> {
     })
 }
 
-fn parse_yaml(path: &Path, body: &Body<'_>) -> Result<Value, Error> {
+fn parse_yaml(path: &Path, body: &Body<'_>) -> Result<(Value, Lines), Error> {
     let mut budget = serde_saphyr::Budget::default();
     // Real specs are large (a 3.7 MB spec has millions of events); depth stays bounded so
     // that a hostile nesting cannot reach the stack.
@@ -158,15 +161,16 @@ fn parse_yaml(path: &Path, body: &Body<'_>) -> Result<Value, Error> {
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
     };
     options.budget = Some(budget);
-    serde_saphyr::from_str_with_options::<Value>(body.text, options).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
-        Error::Syntax {
-            location: Location::at_line(path, line + body.line_offset, column),
-            message: strip_position(&e.to_string()),
-        }
-    })
+    lines::parse_yaml(|| serde_saphyr::from_str_with_options::<Located>(body.text, options))
+        .map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map_or((1, 1), |l| (l.line().max(1), l.column().max(1)));
+            Error::Syntax {
+                location: Location::at_line(path, line + body.line_offset, column),
+                message: strip_position(&e.to_string()),
+            }
+        })
 }
 
 /// Drops the position a parser appends or prepends to its message, since the location
@@ -209,7 +213,7 @@ mod tests {
     use super::*;
 
     fn parse_str(name: &str, text: &str) -> Result<Value, Error> {
-        parse(Path::new(name), text)
+        parse(Path::new(name), text).map(|(value, _)| value)
     }
 
     #[test]

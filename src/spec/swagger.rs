@@ -8,11 +8,12 @@ use serde_json::{json, Map, Value};
 
 use crate::spec::model::{
     HeaderSpec, MediaType, Method, Operation, ParamLocation, Parameter, RequestBody, ResponseSpec,
-    SecurityScheme, Server, SpecVersion, StatusKey,
+    SecurityScheme, Server, SpecVersion,
 };
-use crate::spec::openapi::merge_parameters;
+use crate::spec::openapi::{merge_parameters, parameter_count, response_entry};
 use crate::spec::reader::{self, join, text, Reader, SpecParts};
 use crate::spec::refs::DocId;
+use crate::spec::schema::SchemaRef;
 
 /// Keywords a non-body parameter or header shares with a schema.
 const SCHEMA_KEYS: &[&str] = &[
@@ -43,7 +44,7 @@ struct RawParam {
 
 enum RawKind {
     Plain,
-    Body(crate::spec::schema::SchemaRef),
+    Body(SchemaRef),
     Form(Value),
 }
 
@@ -56,67 +57,16 @@ pub(crate) fn read(r: &mut Reader, doc: DocId) -> SpecParts {
     let version = text(info.and_then(|i| i.get("version"))).unwrap_or_default();
     let servers = servers(v);
     let security_schemes = security_schemes(v);
-    let root_security = reader::security(v.get("security")).unwrap_or_default();
-    let consumes = media_list(v.get("consumes"));
-    let produces = media_list(v.get("produces"));
-
+    let defaults = Defaults {
+        consumes: media_list(v.get("consumes")),
+        produces: media_list(v.get("produces")),
+        security: reader::security(v.get("security")).unwrap_or_default(),
+    };
     let mut operations = Vec::new();
     match v.get("paths") {
         Some(Value::Object(paths)) => {
-            for path in paths.keys() {
-                if path.starts_with("x-") {
-                    continue;
-                }
-                let pointer = join("/paths", path);
-                let Some((idoc, iptr, item_doc)) = r.follow(doc, pointer) else {
-                    continue;
-                };
-                let Some(Value::Object(item)) = item_doc.value.pointer(&iptr) else {
-                    r.warn(r.loc(idoc, &iptr), "path item is not an object");
-                    continue;
-                };
-                let shared = raw_parameters(r, idoc, &join(&iptr, "parameters"));
-                for method in Method::ALL {
-                    let Some(Value::Object(op)) = item.get(method.key()) else {
-                        continue;
-                    };
-                    let op_ptr = join(&iptr, method.key());
-                    let own = raw_parameters(r, idoc, &join(&op_ptr, "parameters"));
-                    let consumes = media_list(op.get("consumes")).or_else(|| consumes.clone());
-                    let produces = media_list(op.get("produces"))
-                        .or_else(|| produces.clone())
-                        .unwrap_or_else(|| vec!["application/json".to_owned()]);
-                    let location = r.loc(idoc, &op_ptr);
-                    let (id, id_derived) = match text(op.get("operationId")) {
-                        Some(id) if !id.trim().is_empty() => (id, false),
-                        _ => (format!("{} {path}", method.as_str()), true),
-                    };
-                    let (parameters, request_body) = split_parameters(
-                        r,
-                        idoc,
-                        shared.iter().chain(own.iter()),
-                        consumes,
-                        &location,
-                    );
-                    let responses = responses(r, idoc, &join(&op_ptr, "responses"), &produces);
-                    operations.push(Operation {
-                        id,
-                        id_derived,
-                        method,
-                        path: path.clone(),
-                        summary: text(op.get("summary")),
-                        description: text(op.get("description")),
-                        parameters,
-                        request_body,
-                        responses,
-                        security: reader::security(op.get("security"))
-                            .unwrap_or_else(|| root_security.clone()),
-                        error_codes: Vec::new(),
-                        tags: reader::tags(op.get("tags")),
-                        deprecated: reader::flag(op.get("deprecated")).unwrap_or(false),
-                        location,
-                    });
-                }
+            for path in paths.keys().filter(|p| !p.starts_with("x-")) {
+                path_item(r, doc, path, &defaults, &mut operations);
             }
         }
         Some(_) => r.error(r.loc(doc, "/paths"), "`paths` is not an object"),
@@ -133,6 +83,73 @@ pub(crate) fn read(r: &mut Reader, doc: DocId) -> SpecParts {
         servers,
         operations,
         security_schemes,
+    }
+}
+
+/// What the document root sets for every operation that does not set its own.
+struct Defaults {
+    consumes: Option<Vec<String>>,
+    produces: Option<Vec<String>>,
+    security: Vec<crate::spec::model::SecurityRequirement>,
+}
+
+/// Reads the operations of the path item `/paths/{path}` of `doc` into `operations`.
+fn path_item(
+    r: &mut Reader,
+    doc: DocId,
+    path: &str,
+    defaults: &Defaults,
+    operations: &mut Vec<Operation>,
+) {
+    let pointer = join("/paths", path);
+    let Some((idoc, iptr, item_doc)) = r.follow(doc, pointer) else {
+        return;
+    };
+    let Some(Value::Object(item)) = item_doc.value.pointer(&iptr) else {
+        r.warn(r.loc(idoc, &iptr), "path item is not an object");
+        return;
+    };
+    let shared = raw_parameters(r, idoc, &join(&iptr, "parameters"));
+    for method in Method::ALL {
+        let Some(Value::Object(op)) = item.get(method.key()) else {
+            continue;
+        };
+        let op_ptr = join(&iptr, method.key());
+        let own = raw_parameters(r, idoc, &join(&op_ptr, "parameters"));
+        let consumes = media_list(op.get("consumes")).or_else(|| defaults.consumes.clone());
+        let produces = media_list(op.get("produces"))
+            .or_else(|| defaults.produces.clone())
+            .unwrap_or_else(|| vec!["application/json".to_owned()]);
+        let location = r.loc(idoc, &op_ptr);
+        let (id, id_derived) = match text(op.get("operationId")) {
+            Some(id) if !id.trim().is_empty() => (id, false),
+            _ => (format!("{} {path}", method.as_str()), true),
+        };
+        let (parameters, request_body) = split_parameters(
+            r,
+            idoc,
+            shared.iter().chain(own.iter()),
+            consumes,
+            &location,
+        );
+        let responses = responses(r, idoc, &join(&op_ptr, "responses"), &produces);
+        operations.push(Operation {
+            id,
+            id_derived,
+            method,
+            path: path.to_owned(),
+            summary: text(op.get("summary")),
+            description: text(op.get("description")),
+            parameters,
+            request_body,
+            responses,
+            security: reader::security(op.get("security"))
+                .unwrap_or_else(|| defaults.security.clone()),
+            error_codes: Vec::new(),
+            tags: reader::tags(op.get("tags")),
+            deprecated: reader::flag(op.get("deprecated")).unwrap_or(false),
+            location,
+        });
     }
 }
 
@@ -201,16 +218,8 @@ fn security_schemes(v: &Value) -> Vec<SecurityScheme> {
 }
 
 fn raw_parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<RawParam> {
-    let d = r.docs.doc(doc);
-    let Some(list) = d.value.pointer(pointer) else {
-        return Vec::new();
-    };
-    let Some(list) = list.as_array() else {
-        r.warn(r.loc(doc, pointer), "`parameters` is not a list");
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for i in 0..list.len() {
+    for i in 0..parameter_count(r, doc, pointer) {
         let Some((pdoc, pptr, pd)) = r.follow(doc, join(pointer, &i.to_string())) else {
             continue;
         };
@@ -330,14 +339,7 @@ fn split_parameters<'a>(
                     .unwrap_or_else(|| vec!["application/json".to_owned()]);
                 body = Some(RequestBody {
                     required: p.param.required,
-                    content: media
-                        .into_iter()
-                        .map(|name| MediaType {
-                            name,
-                            schema: Some(schema.clone()),
-                            examples: Vec::new(),
-                        })
-                        .collect(),
+                    content: media_of(media, schema),
                     location: p.param.location_in_spec.clone(),
                 });
             }
@@ -369,18 +371,23 @@ fn split_parameters<'a>(
             });
         body = Some(RequestBody {
             required: !form_required.is_empty(),
-            content: media
-                .into_iter()
-                .map(|name| MediaType {
-                    name,
-                    schema: Some(schema.clone()),
-                    examples: Vec::new(),
-                })
-                .collect(),
+            content: media_of(media, &schema),
             location: op_location.child("parameters"),
         });
     }
     (merge_parameters(Vec::new(), plain), body)
+}
+
+/// One media type per name in `media`, each with `schema` and no examples.
+fn media_of(media: Vec<String>, schema: &SchemaRef) -> Vec<MediaType> {
+    media
+        .into_iter()
+        .map(|name| MediaType {
+            name,
+            schema: Some(schema.clone()),
+            examples: Vec::new(),
+        })
+        .collect()
 }
 
 fn same_place(a: &RawParam, b: &RawParam) -> bool {
@@ -403,18 +410,7 @@ fn responses(r: &mut Reader, doc: DocId, pointer: &str, produces: &[String]) -> 
     };
     let mut out = Vec::new();
     for key in map.keys() {
-        if key.starts_with("x-") {
-            continue;
-        }
-        let rptr = join(pointer, key);
-        let Some(status) = StatusKey::parse(key) else {
-            r.warn(
-                r.loc(doc, &rptr),
-                format!("response key '{key}' is not a status: skipped"),
-            );
-            continue;
-        };
-        let Some((rdoc, resp_ptr, rd)) = r.follow(doc, rptr) else {
+        let Some((status, rdoc, resp_ptr, rd)) = response_entry(r, doc, pointer, key) else {
             continue;
         };
         let resp = rd.value.pointer(&resp_ptr).unwrap_or(&Value::Null);

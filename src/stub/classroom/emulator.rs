@@ -424,14 +424,7 @@ impl Emulator {
                 "At least one of userId or courseId must be supplied.",
             ));
         }
-        let page_size = match request.query_param("pageSize") {
-            None | Some("") => DEFAULT_PAGE_SIZE,
-            Some(s) => match s.parse::<i64>() {
-                Ok(0) => DEFAULT_PAGE_SIZE,
-                Ok(n) if n > 0 => n as usize,
-                _ => return Err(err("INVALID_ARGUMENT", format!("Invalid pageSize: {s}"))),
-            },
-        };
+        let page_size = page_size(request)?;
         let state = self.lock();
         // Resolve `userId` (id, email or `me`); an unknown user matches nothing.
         let user_id = user_ref.map(|r| {
@@ -439,22 +432,7 @@ impl Emulator {
                 .map(|u| u.id.clone())
                 .unwrap_or_else(|| format!("unknown:{r}"))
         });
-        let about_self = user_id.as_deref() == Some(caller.id.as_str());
-        if let Some(course_id) = course_id {
-            let teaches = state
-                .courses
-                .get(course_id)
-                .is_some_and(|c| c.teaches(&caller.id));
-            if !teaches && !caller.admin && !about_self {
-                self.permission_denied(
-                    "The caller does not have permission to list this course's invitations.",
-                )?;
-            }
-        } else if !about_self && !caller.admin {
-            self.permission_denied(
-                "The caller does not have permission to list this user's invitations.",
-            )?;
-        }
+        self.may_list(&state, caller, user_id.as_deref(), course_id)?;
         let query_key = fingerprint(&(user_id.as_deref(), course_id));
         let offset = match request.query_param("pageToken").filter(|t| !t.is_empty()) {
             None => 0,
@@ -500,6 +478,34 @@ impl Emulator {
         Ok((200, Value::Object(body)))
     }
 
+    /// PERMISSION_DENIED unless `caller` may list the invitations of `course_id` (a teacher of
+    /// it) or of `user_id` (that user), or is an admin.
+    fn may_list(
+        &self,
+        state: &State,
+        caller: &User,
+        user_id: Option<&str>,
+        course_id: Option<&str>,
+    ) -> Result<(), GoogleError> {
+        let about_self = user_id == Some(caller.id.as_str());
+        if let Some(course_id) = course_id {
+            let teaches = state
+                .courses
+                .get(course_id)
+                .is_some_and(|c| c.teaches(&caller.id));
+            if !teaches && !caller.admin && !about_self {
+                self.permission_denied(
+                    "The caller does not have permission to list this course's invitations.",
+                )?;
+            }
+        } else if !about_self && !caller.admin {
+            self.permission_denied(
+                "The caller does not have permission to list this user's invitations.",
+            )?;
+        }
+        Ok(())
+    }
+
     fn error_response(&self, e: &GoogleError) -> StubResponse {
         let mut status = http_status(e.code);
         if e.code == "NOT_FOUND" && self.has(Mutant::UndocumentedStatus) {
@@ -520,6 +526,19 @@ impl Emulator {
             status,
             &json!({"error": {"code": status, "message": message, "status": code}}),
         )
+    }
+}
+
+/// The `pageSize` of a list request: absent, empty or 0 means the default; negative or not a
+/// number is INVALID_ARGUMENT.
+fn page_size(request: &StubRequest) -> Result<usize, GoogleError> {
+    match request.query_param("pageSize") {
+        None | Some("") => Ok(DEFAULT_PAGE_SIZE),
+        Some(s) => match s.parse::<i64>() {
+            Ok(0) => Ok(DEFAULT_PAGE_SIZE),
+            Ok(n) if n > 0 => Ok(n as usize),
+            _ => Err(err("INVALID_ARGUMENT", format!("Invalid pageSize: {s}"))),
+        },
     }
 }
 
