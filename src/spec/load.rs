@@ -63,11 +63,10 @@ impl Api {
         let path = path.as_ref();
         let mut loaded = load(path, &LoadOptions::default())?;
         if loaded.apis.len() != 1 {
-            return Err(Error::Usage(format!(
-                "{} holds {} APIs; load it with contractor::spec::load",
-                path.display(),
-                loaded.apis.len()
-            )));
+            return Err(Error::ManyApis {
+                path: path.to_owned(),
+                count: loaded.apis.len(),
+            });
         }
         Ok(loaded.apis.remove(0))
     }
@@ -303,10 +302,7 @@ fn read_listed(item: &Listed) -> Result<(Doc, SpecVersion), Error> {
     };
     let (value, lines) = source::parse(&name, &text)?;
     if listing::is_listing(&value) {
-        return Err(Error::Usage(format!(
-            "{} is itself a listing; listings do not nest",
-            name.display()
-        )));
+        return Err(Error::NestedListing { path: name.clone() });
     }
     let version = classify(&name, &value)?;
     let doc = Doc {

@@ -313,15 +313,6 @@ impl StatusKey {
             StatusKey::Default => false,
         }
     }
-
-    /// Whether this key documents a success (2xx).
-    pub fn is_success(self) -> bool {
-        match self {
-            StatusKey::Code(c) => (200..300).contains(&c),
-            StatusKey::Range(r) => r == 2,
-            StatusKey::Default => false,
-        }
-    }
 }
 
 impl fmt::Display for StatusKey {

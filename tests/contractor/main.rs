@@ -12,6 +12,7 @@ mod corpus;
 mod coverage_and_rate;
 mod faults;
 mod gates;
+mod house;
 mod interrupts;
 mod lint;
 mod loader;
