@@ -114,9 +114,7 @@ impl SchemaBuilder {
     ) -> SchemaRef {
         let key = format!("synthetic/{}", self.synthetic);
         self.synthetic += 1;
-        let ptr = entry_pointer(&key);
-        let adapted = self.adapt(docs, diags, doc, schema, location, &ptr, 0);
-        self.entries.insert(key, adapted);
+        let ptr = self.add(docs, diags, doc, schema, location, key);
         self.drain(docs, diags);
         SchemaRef(ptr)
     }
@@ -129,10 +127,24 @@ impl SchemaBuilder {
             };
             let location = docs.location(doc, &pointer);
             let key = key_of(doc, &pointer);
-            let ptr = entry_pointer(&key);
-            let adapted = self.adapt(docs, diags, doc, value, &location, &ptr, 0);
-            self.entries.insert(key, adapted);
+            self.add(docs, diags, doc, value, &location, key);
         }
+    }
+
+    /// Adapts `schema` into the bundle under `key`; its pointer there.
+    fn add(
+        &mut self,
+        docs: &mut DocSet,
+        diags: &mut Vec<Diagnostic>,
+        doc: DocId,
+        schema: &Value,
+        location: &Location,
+        key: String,
+    ) -> String {
+        let ptr = entry_pointer(&key);
+        let adapted = self.adapt(docs, diags, doc, schema, location, &ptr, 0);
+        self.entries.insert(key, adapted);
+        ptr
     }
 
     pub fn finish(self) -> Schemas {
