@@ -326,6 +326,12 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A run in which no scenario executed: a gate never goes green by doing nothing.
+    #[error("no scenario ran: {why}")]
+    NothingRan {
+        /// Why: the filter matched nothing, or every scenario was ignored (top reasons).
+        why: String,
+    },
     /// A bad command-line value, or flags that contradict each other.
     #[error("{0}")]
     Usage(String),

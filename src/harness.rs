@@ -186,7 +186,7 @@ impl Run {
         args: &Arguments,
         start: Instant,
         failed: bool,
-    ) -> Result<(), Error> {
+    ) -> Result<Vec<Record>, Error> {
         let records = self.records(args);
         if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
             print!("{}", report::github::annotations(&records));
@@ -194,6 +194,9 @@ impl Run {
         print!("{}", report::summary::coverage(&records));
         let line = report::summary::one_line(&records, start.elapsed().as_secs_f64());
         println!("{}", report::summary::paint(&line, !failed));
+        if let Some(note) = report::summary::ignored_note(&records) {
+            print!("{note}");
+        }
         let info = RunInfo {
             api: &self.suite.api,
             spec_path: &self.suite.spec_path,
@@ -215,7 +218,7 @@ impl Run {
                 eprintln!("note: {e}");
             }
         }
-        Ok(())
+        Ok(records)
     }
 }
 
@@ -235,18 +238,62 @@ fn effective_args(config: &Config, args: &Arguments) -> Result<Arguments, Error>
 }
 
 /// Runs a suite as libtest-mimic trials on a runtime built here (not inside one), and returns
-/// the process exit code: 0 all passed, 1 a check failed, 2 a setup error, 130 interrupted.
+/// the process exit code: 0 all passed, 1 a check failed, 2 a setup error (a run in which no
+/// scenario executed among them), 130 interrupted. As under `cargo test`, a filter that
+/// matches none of this suite's scenarios is not an error: `cargo test NAME` passes its filter
+/// to every test binary.
 pub fn run(config: &Config, args: &Arguments) -> i32 {
-    match try_run(config, args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            e.exit_code()
-        }
-    }
+    exit_code(try_run(config, args, false))
 }
 
-fn try_run(config: &Config, args: &Arguments) -> Result<i32, Error> {
+/// [`run`] for `contractor run`, where a filter that matches no scenario is an error too.
+pub fn run_command(config: &Config, args: &Arguments) -> i32 {
+    exit_code(try_run(config, args, true))
+}
+
+fn exit_code(result: Result<i32, Error>) -> i32 {
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        e.exit_code()
+    })
+}
+
+/// A run that executed no scenario is an error that says why; a filter that matched nothing
+/// is one only when `filter_must_match`.
+fn nothing_ran(records: &[Record], args: &Arguments, filter_must_match: bool) -> Result<(), Error> {
+    use report::record::Result as Outcome;
+    if records.iter().any(|r| r.result != Outcome::Ignored) {
+        return Ok(());
+    }
+    let filtered = args.filter.is_some() || !args.skip.is_empty();
+    if records.is_empty() && filtered {
+        if !filter_must_match {
+            return Ok(());
+        }
+        let what = args.filter.as_deref().unwrap_or("");
+        return Err(Error::NothingRan {
+            why: format!("no scenario matches the filter '{what}' (see `contractor list`)"),
+        });
+    }
+    if records.is_empty() {
+        return Err(Error::NothingRan {
+            why: "the suite has no scenarios".to_owned(),
+        });
+    }
+    let reasons: Vec<String> = report::summary::top_reasons(records, 3)
+        .into_iter()
+        .map(|(k, why)| format!("{k}x {why}"))
+        .collect();
+    Err(Error::NothingRan {
+        why: format!(
+            "all {} scenarios were ignored: {}",
+            records.len(),
+            reasons.join("; ")
+        ),
+    })
+}
+
+fn try_run(config: &Config, args: &Arguments, filter_must_match: bool) -> Result<i32, Error> {
     let args = &effective_args(config, args)?;
     let runtime = new_runtime()?;
     let suite = Suite::load(config)?;
@@ -273,7 +320,10 @@ fn try_run(config: &Config, args: &Arguments) -> Result<i32, Error> {
         }
         conclusion.has_failed()
     };
-    run.report(config, args, start, failed)?;
+    let records = run.report(config, args, start, failed)?;
+    if !failed && !interrupt::interrupted() {
+        nothing_ran(&records, args, filter_must_match)?;
+    }
     Ok(if interrupt::interrupted() {
         eprintln!("interrupted: cleanup finished");
         EXIT_INTERRUPTED

@@ -41,7 +41,7 @@ enum Command {
         #[arg(long)]
         ignored: bool,
         /// Scenarios run at once (default: the number of cores).
-        #[arg(long, alias = "concurrency", value_name = "N")]
+        #[arg(long, visible_alias = "concurrency", value_name = "N")]
         test_threads: Option<usize>,
     },
     /// Re-run the scenarios that failed in a recorded run and say which are fixed.
@@ -210,7 +210,7 @@ fn main() -> ExitCode {
                     ignored,
                     ..Default::default()
                 };
-                contractor::harness::run(&config, &args)
+                contractor::harness::run_command(&config, &args)
             }
         },
         Command::Replay { file, suite } => {

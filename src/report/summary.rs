@@ -78,6 +78,40 @@ pub fn one_line(records: &[Record], seconds: f64) -> String {
     )
 }
 
+/// The reasons scenarios were ignored, most common first, at most `n`: (count, reason).
+pub fn top_reasons(records: &[Record], n: usize) -> Vec<(usize, &str)> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.result == Result::Ignored) {
+        *counts
+            .entry(r.reason.as_deref().unwrap_or("no reason given"))
+            .or_default() += 1;
+    }
+    let mut top: Vec<(usize, &str)> = counts.into_iter().map(|(why, k)| (k, why)).collect();
+    top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    top.truncate(n);
+    top
+}
+
+/// When more than half the scenarios were ignored, a note that says so with the top reasons:
+/// a suite that mostly did not run must not read as a pass.
+pub fn ignored_note(records: &[Record]) -> Option<String> {
+    let ignored = records
+        .iter()
+        .filter(|r| r.result == Result::Ignored)
+        .count();
+    if ignored * 2 <= records.len() {
+        return None;
+    }
+    let mut out = format!(
+        "note: {ignored} of {} scenarios were ignored; the top reasons:\n",
+        records.len()
+    );
+    for (k, why) in top_reasons(records, 3) {
+        let _ = writeln!(out, "  {k}x {why}");
+    }
+    Some(out)
+}
+
 /// Colour for a terminal: green when everything passed, red otherwise. Plain when stdout is
 /// not a terminal or `NO_COLOR` is set.
 pub fn paint(line: &str, ok: bool) -> String {
@@ -88,4 +122,42 @@ pub fn paint(line: &str, ok: bool) -> String {
     }
     let code = if ok { "32" } else { "31" };
     format!("\x1b[{code}m{line}\x1b[0m")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, result: Result, reason: Option<&str>) -> Record {
+        Record {
+            id: id.to_owned(),
+            operation: "op".to_owned(),
+            outcome: "200".to_owned(),
+            result,
+            reason: reason.map(str::to_owned),
+            failures: Vec::new(),
+            steps: Vec::new(),
+            elapsed_ms: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_mostly_ignored_run_says_so_with_its_top_reasons() {
+        let records = vec![
+            record("a", Result::Ignored, Some("needs identity 'x': set X")),
+            record("b", Result::Ignored, Some("needs identity 'x': set X")),
+            record("c", Result::Ignored, Some("no recipe")),
+            record("d", Result::Passed, None),
+        ];
+        let note = ignored_note(&records).expect("note");
+        assert_eq!(
+            note,
+            "note: 3 of 4 scenarios were ignored; the top reasons:\n  2x needs identity 'x': set X\n  1x no recipe\n"
+        );
+        let half = [
+            record("a", Result::Ignored, Some("r")),
+            record("b", Result::Passed, None),
+        ];
+        assert_eq!(ignored_note(&half), None);
+    }
 }

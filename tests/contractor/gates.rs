@@ -126,3 +126,54 @@ fn bad_rate_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(err.contains("--rate"), "{err}");
 }
+
+/// A gate never goes green by doing nothing (issue 9): a filter that matches no scenario is a
+/// setup error, not "0 passed".
+#[test]
+fn a_filter_that_matches_nothing_exits_2() {
+    let (code, _, err) = contractor(&["run", "--filter", "no-such-scenario"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no scenario ran: no scenario matches the filter 'no-such-scenario'"),
+        "{err}"
+    );
+}
+
+/// Against a target with no identities configured, every scenario of a spec whose operations
+/// all need one is ignored: that run executed nothing, so it exits 2 and gives the top reasons,
+/// naming the variable to set.
+#[test]
+fn a_run_in_which_every_scenario_is_ignored_exits_2_with_the_top_reasons() {
+    let spec = "tests/fixtures/stub/shelf.yaml";
+    let stub = StubProcess::start(&["--spec", spec]);
+    let (code, out, err) = contractor(&["run", "--spec", spec, "--target", &stub.url]);
+    stub.stop();
+    assert_eq!(code, 2, "{out}\n{err}");
+    let why = "needs identity 'default': set CONTRACTOR_IDENTITY_DEFAULT";
+    assert!(
+        err.contains(&format!(
+            "no scenario ran: all 8 scenarios were ignored: 8x {why}"
+        )),
+        "{err}"
+    );
+    assert!(
+        out.contains("note: 8 of 8 scenarios were ignored; the top reasons:"),
+        "{out}"
+    );
+}
+
+/// The shipped suite against a target without identities runs only its five
+/// unauthenticated scenarios: it passes, but its last lines say most of it was ignored.
+#[test]
+fn a_mostly_ignored_run_says_so_in_its_last_lines() {
+    let stub = StubProcess::start(&[]);
+    let (code, out, err) = contractor(&["run", "--target", &stub.url]);
+    stub.stop();
+    assert_eq!(code, 0, "{out}\n{err}");
+    let tail: Vec<&str> = out.lines().rev().take(4).collect();
+    assert!(
+        tail.iter()
+            .any(|l| l.starts_with("note: 25 of 30 scenarios were ignored")),
+        "{out}"
+    );
+}
