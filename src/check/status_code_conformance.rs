@@ -1,5 +1,6 @@
-//! `status_code_conformance`: the status is documented for the operation (exactly, by range or
-//! by `default`), and is the one the step expects when it names one.
+//! `status_code_conformance`: the status is documented for the operation (exactly, by range,
+//! by `default`, or as the status of an error code documented in prose), and is the one the
+//! step expects when it names one.
 
 use super::support::documented_statuses;
 use super::{CheckCtx, Failure};
@@ -11,7 +12,7 @@ const NAME: &str = "status_code_conformance";
 pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
     let op = ctx.operation;
     let status = exchange.response.status;
-    if op.response_for(status).is_none() {
+    if op.documentation_of(status).is_none() {
         let expected = match ctx.expect.status {
             Some(want) => format!("status {want} (documented: {})", documented_statuses(ctx)),
             None => format!("a documented status ({})", documented_statuses(ctx)),
@@ -28,8 +29,8 @@ pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
         Some(want) if want != status => Err(Failure::new(
             NAME,
             format!("unexpected status {status}"),
-            op.response_for(want)
-                .map_or_else(|| op.location.child("responses"), |r| r.location.clone()),
+            op.documentation_of(want)
+                .map_or_else(|| op.location.child("responses"), Clone::clone),
             format!("status {want}"),
             format!("status {status}"),
         )),
@@ -83,5 +84,36 @@ mod tests {
             f.location
         );
         assert_eq!(case.run(check, &exchange(409, json!({}))), Ok(()));
+    }
+
+    /// Issue 9: an error code documented only in prose documents its canonical status.
+    #[test]
+    fn a_status_documented_only_in_prose_is_documented() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/prose/prose-only.yaml");
+        let api = crate::spec::Api::load(&path).expect("fixture");
+        let op = api.operation("shelves.get").expect("operation");
+        assert!(op.documentation_of(404).is_some() && op.documentation_of(403).is_some());
+        assert_eq!(op.documented_statuses(), ["200", "404", "403"]);
+        let expect = crate::check::Expectation {
+            status: Some(404),
+            ..Default::default()
+        };
+        let ctx = CheckCtx {
+            api: &api,
+            operation: op,
+            expect: &expect,
+            max_response_time: None,
+            after_delete: false,
+            after_create: false,
+        };
+        assert_eq!(check(&ctx, &exchange(404, json!({}))), Ok(()));
+        let f = check(&ctx, &exchange(410, json!({}))).unwrap_err();
+        assert_eq!(f.title, "undocumented status 410");
+        assert!(
+            f.expected.contains("documented: 200, 404, 403"),
+            "{}",
+            f.expected
+        );
     }
 }

@@ -12,14 +12,9 @@ pub fn response_or_operation(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Locatio
         .map_or_else(|| ctx.operation.location.clone(), |r| r.location.clone())
 }
 
-/// The statuses documented for the operation, as the document writes them: `200, 4XX, default`.
+/// The statuses documented for the operation: `200, 4XX, default`, then prose-only ones.
 pub fn documented_statuses(ctx: &CheckCtx<'_>) -> String {
-    let keys: Vec<String> = ctx
-        .operation
-        .responses
-        .iter()
-        .map(|r| r.status.to_string())
-        .collect();
+    let keys = ctx.operation.documented_statuses();
     if keys.is_empty() {
         "none".to_owned()
     } else {

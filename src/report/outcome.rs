@@ -22,7 +22,7 @@ pub fn record(
         .map(|(op, e)| {
             let documented = api
                 .operation(op)
-                .is_some_and(|o| o.response_for(e.response.status).is_some());
+                .is_some_and(|o| o.documentation_of(e.response.status).is_some());
             StepRecord::new(op, e, documented)
         })
         .collect();

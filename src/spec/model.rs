@@ -203,6 +203,38 @@ impl Operation {
         };
         exact.or_else(range).or_else(default)
     }
+
+    /// Where `status` is documented for this operation: its response (exactly, by range or
+    /// by `default`), else an error code documented in prose (or a listing) with that status.
+    /// `None` when the operation documents it nowhere.
+    pub fn documentation_of(&self, status: u16) -> Option<&Location> {
+        self.response_for(status).map(|r| &r.location).or_else(|| {
+            self.error_codes
+                .iter()
+                .find(|c| c.http_status == Some(status))
+                .map(|c| &c.location)
+        })
+    }
+
+    /// Every status documented for the operation, as the document writes them: the response
+    /// keys (`200`, `4XX`, `default`), then the statuses of error codes documented only in prose.
+    pub fn documented_statuses(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .responses
+            .iter()
+            .map(|r| r.status.to_string())
+            .collect();
+        for code in &self.error_codes {
+            let Some(status) = code.http_status else {
+                continue;
+            };
+            let text = status.to_string();
+            if self.response_for(status).is_none() && !keys.contains(&text) {
+                keys.push(text);
+            }
+        }
+        keys
+    }
 }
 
 /// Where a parameter goes.
