@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::run::exchange::{Exchange, ReceivedResponse, SentRequest};
-use crate::run::Target;
+use crate::run::{credentials, Target};
 use crate::scenario::{CaptureFrom, Scenario, Step};
 use crate::spec::{Api, ParamLocation};
 
@@ -198,14 +198,29 @@ pub fn build(
         url.push_str(&query.join("&"));
     }
     let mut headers: Vec<(String, String)> = Vec::new();
-    if let Some(who) = &step.identity {
-        let value = target.identities.get(who).ok_or_else(|| {
-            format!(
-                "no credentials for identity '{who}' (set CONTRACTOR_IDENTITY_{})",
-                who.to_ascii_uppercase()
-            )
-        })?;
-        headers.push(("authorization".to_owned(), value.to_owned()));
+    // An operation that asks for no credentials gets the identity's when the run has them,
+    // and none otherwise.
+    let credential = match &step.identity {
+        Some(who) => match target.identities.get(who) {
+            Some(value) => Some(value),
+            None if !op.needs_credentials() => None,
+            None => {
+                return Err(format!(
+                    "no credentials for identity '{who}' (set CONTRACTOR_IDENTITY_{})",
+                    who.to_ascii_uppercase()
+                ))
+            }
+        },
+        None => None,
+    };
+    if let Some(value) = credential {
+        let placed = credentials::place(api, op, value);
+        headers.extend(placed.headers);
+        for (name, value) in placed.query {
+            let pair = format!("{}={}", encode_query(&name), encode_query(&value));
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&pair);
+        }
     }
     for (k, v) in &step.headers {
         headers.push((k.to_ascii_lowercase(), interpolate(v, vars)?));

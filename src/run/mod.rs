@@ -2,6 +2,7 @@
 //! shared environments, retries on 429 and 503, Ctrl-C handling, and the exchanges each step
 //! yields. Never prints, but for the interrupt notices. May import `scenario` and `spec`.
 
+pub mod credentials;
 mod exchange;
 mod execute;
 mod identities;

@@ -70,7 +70,30 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
             out.push(s);
         }
     }
+    for s in &mut out {
+        s.tags.identities = needed_identities(api, s);
+    }
     out
+}
+
+/// The identities a generated scenario cannot run without: those of its steps whose operation
+/// asks for credentials. A spec without security (or an operation with `security: []`) needs
+/// none; its steps still carry the default identity, sent when the run has it, since many
+/// specs leave out the security their servers enforce.
+fn needed_identities(api: &Api, scenario: &Scenario) -> Vec<String> {
+    let mut names: Vec<String> = scenario
+        .steps
+        .iter()
+        .chain(&scenario.cleanup)
+        .filter(|s| {
+            api.operation(&s.operation)
+                .is_some_and(Operation::needs_credentials)
+        })
+        .filter_map(|s| s.identity.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 impl Resource<'_> {

@@ -204,6 +204,12 @@ impl Operation {
         exact.or_else(range).or_else(default)
     }
 
+    /// Whether the operation needs credentials: it has a security requirement and none of its
+    /// alternatives is the empty one (`security: []` or `- {}` makes credentials optional).
+    pub fn needs_credentials(&self) -> bool {
+        !self.security.is_empty() && !self.security.iter().any(Vec::is_empty)
+    }
+
     /// Where `status` is documented for this operation: its response (exactly, by range or
     /// by `default`), else an error code documented in prose (or a listing) with that status.
     /// `None` when the operation documents it nowhere.

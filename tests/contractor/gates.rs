@@ -144,7 +144,7 @@ fn a_filter_that_matches_nothing_exits_2() {
 /// naming the variable to set.
 #[test]
 fn a_run_in_which_every_scenario_is_ignored_exits_2_with_the_top_reasons() {
-    let spec = "tests/fixtures/stub/shelf.yaml";
+    let spec = "tests/fixtures/security/all-secured.yaml";
     let stub = StubProcess::start(&["--spec", spec]);
     let (code, out, err) = contractor(&["run", "--spec", spec, "--target", &stub.url]);
     stub.stop();
@@ -152,12 +152,12 @@ fn a_run_in_which_every_scenario_is_ignored_exits_2_with_the_top_reasons() {
     let why = "needs identity 'default': set CONTRACTOR_IDENTITY_DEFAULT";
     assert!(
         err.contains(&format!(
-            "no scenario ran: all 8 scenarios were ignored: 8x {why}"
+            "no scenario ran: all 2 scenarios were ignored: 2x {why}"
         )),
         "{err}"
     );
     assert!(
-        out.contains("note: 8 of 8 scenarios were ignored; the top reasons:"),
+        out.contains("note: 2 of 2 scenarios were ignored; the top reasons:"),
         "{out}"
     );
 }

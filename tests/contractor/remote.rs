@@ -84,3 +84,58 @@ fn retries_503_honouring_retry_after() {
     assert_eq!(exchange.response.status, 200);
     assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 3);
 }
+
+/// Security schemes drive credentials (issue 9): against `contractor stub` serving a spec
+/// with an apiKey header, query and cookie, http basic and bearer, oauth2, an AND of two
+/// schemes and `security: []`, the one identity's value goes where each operation's scheme
+/// says, and the stub (which refuses what the scheme does not get) lets every scenario pass.
+#[test]
+fn each_operation_gets_its_credential_where_its_security_scheme_says() {
+    let spec = "tests/fixtures/security/schemes.yaml";
+    let stub = StubProcess::start(&["--spec", spec]);
+    let result = command(&["run", "--spec", spec, "--target", &stub.url])
+        .env("CONTRACTOR_IDENTITY_DEFAULT", "ada:secret")
+        .output()
+        .expect("run");
+    stub.stop();
+    let out = String::from_utf8_lossy(&result.stdout);
+    assert_eq!(result.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("13 scenarios: 13 passed, 0 failed, 0 ignored"),
+        "{out}"
+    );
+}
+
+/// An operation with `security: []` needs no identity: with none configured, it still runs.
+#[test]
+fn an_operation_without_security_needs_no_identity() {
+    let spec = "tests/fixtures/security/schemes.yaml";
+    let stub = StubProcess::start(&["--spec", spec]);
+    let (code, out, err) = contractor(&["run", "--spec", spec, "--target", &stub.url]);
+    stub.stop();
+    assert_eq!(code, 0, "{out}\n{err}");
+    let open = out
+        .lines()
+        .find(|l| l.contains("open::200::valid"))
+        .unwrap_or("");
+    assert!(open.ends_with(" ok"), "{out}");
+    assert!(
+        out.contains("13 scenarios: 7 passed, 0 failed, 6 ignored"),
+        "{out}"
+    );
+}
+
+/// A spec that declares no security at all needs no identity: its whole generated suite runs
+/// against a target without `CONTRACTOR_IDENTITY_DEFAULT`.
+#[test]
+fn a_spec_without_security_needs_no_identity() {
+    let spec = "tests/fixtures/stub/shelf.yaml";
+    let stub = StubProcess::start(&["--spec", spec]);
+    let (code, out, err) = contractor(&["run", "--spec", spec, "--target", &stub.url]);
+    stub.stop();
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("8 scenarios: 8 passed, 0 failed, 0 ignored"),
+        "{out}"
+    );
+}

@@ -1,0 +1,221 @@
+//! Credentials on the wire: an identity's value is sent the way the operation's security
+//! requirement says. `apiKey` goes in its header, query parameter or cookie under its declared
+//! name; `http` bearer and `oauth2`/`openIdConnect` as a bearer token; `http` basic as Basic.
+//! An operation that declares no security, or `security: []`, needs no credentials; an identity
+//! sent to one anyway goes as `Authorization` (a scenario file may ask for it). May import
+//! `spec`.
+
+use crate::spec::{Api, Operation, SecurityRequirement, SecurityScheme};
+
+/// Where an identity's value goes for one request.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// Headers to add, names lowercase.
+    pub headers: Vec<(String, String)>,
+    /// Query parameters to add, not yet encoded.
+    pub query: Vec<(String, String)>,
+}
+
+/// How to send `value` (the identity's credential) to `op`: through the first alternative of
+/// its security requirement whose schemes the API declares, else as `Authorization`.
+pub fn place(api: &Api, op: &Operation, value: &str) -> Placed {
+    let schemes = |alternative: &SecurityRequirement| -> Option<Vec<&SecurityScheme>> {
+        alternative
+            .iter()
+            .map(|(name, _)| api.security_schemes.iter().find(|s| &s.name == name))
+            .collect()
+    };
+    let chosen = op
+        .security
+        .iter()
+        .filter(|a| !a.is_empty())
+        .find_map(schemes);
+    let mut placed = Placed::default();
+    match chosen {
+        Some(schemes) => schemes.into_iter().for_each(|s| put(s, value, &mut placed)),
+        // No scheme to follow: the identity's value is the whole `Authorization` value.
+        None => placed
+            .headers
+            .push(("authorization".to_owned(), value.to_owned())),
+    }
+    placed
+}
+
+fn put(scheme: &SecurityScheme, value: &str, placed: &mut Placed) {
+    let raw = bare(value);
+    match (scheme.kind.as_str(), scheme.scheme.as_deref()) {
+        ("apiKey", place) => {
+            let name = scheme.param_name.clone().unwrap_or_default();
+            match place {
+                Some("query") => placed.query.push((name, raw.to_owned())),
+                Some("cookie") => placed
+                    .headers
+                    .push(("cookie".to_owned(), format!("{name}={raw}"))),
+                _ => placed
+                    .headers
+                    .push((name.to_ascii_lowercase(), raw.to_owned())),
+            }
+        }
+        ("http", Some(s)) if s.eq_ignore_ascii_case("basic") => placed
+            .headers
+            .push(("authorization".to_owned(), basic(value))),
+        ("mutualTLS", _) => {}
+        _ => placed
+            .headers
+            .push(("authorization".to_owned(), authorization(value, "Bearer"))),
+    }
+}
+
+/// The token without an auth-scheme word in front (`Bearer abc` is `abc`).
+fn bare(value: &str) -> &str {
+    match value.split_once(' ') {
+        Some((word, rest)) if is_scheme_word(word) => rest.trim(),
+        _ => value,
+    }
+}
+
+fn is_scheme_word(word: &str) -> bool {
+    ["bearer", "basic", "token", "digest", "apikey"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+}
+
+/// A full `Authorization` value: kept when it names its scheme (`Bearer abc`, `SSWS abc`),
+/// else `{scheme} {value}`.
+fn authorization(value: &str, scheme: &str) -> String {
+    if value.trim().contains(' ') {
+        value.to_owned()
+    } else {
+        format!("{scheme} {value}")
+    }
+}
+
+/// `Basic ...`: a value that already says Basic is kept, `user:password` is encoded, anything
+/// else is taken as already encoded.
+fn basic(value: &str) -> String {
+    let raw = bare(value);
+    if value.to_ascii_lowercase().starts_with("basic ") {
+        value.to_owned()
+    } else if raw.contains(':') {
+        format!("Basic {}", base64(raw.as_bytes()))
+    } else {
+        format!("Basic {raw}")
+    }
+}
+
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_rfc_4648_vectors() {
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in vectors {
+            assert_eq!(base64(plain.as_bytes()), encoded, "{plain}");
+        }
+    }
+
+    #[test]
+    fn values_take_the_scheme_s_form() {
+        assert_eq!(authorization("abc", "Bearer"), "Bearer abc");
+        assert_eq!(authorization("Bearer abc", "Bearer"), "Bearer abc");
+        assert_eq!(authorization("SSWS abc", "Bearer"), "SSWS abc");
+        assert_eq!(bare("Bearer abc"), "abc");
+        assert_eq!(bare("abc def"), "abc def");
+        assert_eq!(
+            basic("Aladdin:open sesame"),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        assert_eq!(basic("Basic QWxh"), "Basic QWxh");
+        assert_eq!(basic("QWxh"), "Basic QWxh");
+    }
+}
+
+#[cfg(test)]
+mod placement {
+    use super::*;
+
+    fn placed(op: &str, value: &str) -> Placed {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/security/schemes.yaml");
+        let api = Api::load(&path).expect("fixture");
+        let op = api.operation(op).expect("operation");
+        place(&api, op, value)
+    }
+
+    fn header(name: &str, value: &str) -> Vec<(String, String)> {
+        vec![(name.to_owned(), value.to_owned())]
+    }
+
+    #[test]
+    fn each_scheme_puts_the_credential_where_it_declares() {
+        assert_eq!(
+            placed("byHeader", "Bearer t1").headers,
+            header("x-api-token", "t1")
+        );
+        let query = placed("byQuery", "t2");
+        assert_eq!(
+            (query.headers.len(), query.query),
+            (0, header("api_key", "t2"))
+        );
+        assert_eq!(placed("byCookie", "t3").headers, header("cookie", "sid=t3"));
+        assert_eq!(
+            placed("byBasic", "ada:secret").headers,
+            header("authorization", "Basic YWRhOnNlY3JldA==")
+        );
+        assert_eq!(
+            placed("byOauth", "t4").headers,
+            header("authorization", "Bearer t4")
+        );
+    }
+
+    #[test]
+    fn an_alternative_of_several_schemes_sends_each() {
+        let both = placed("byEither", "t5").headers;
+        assert_eq!(
+            both,
+            vec![
+                ("authorization".to_owned(), "Bearer t5".to_owned()),
+                ("x-api-token".to_owned(), "t5".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_operations_with_a_requirement_need_credentials() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/security/schemes.yaml");
+        let api = Api::load(&path).expect("fixture");
+        let needs = |id: &str| api.operation(id).expect("op").needs_credentials();
+        assert!(needs("byHeader") && needs("byEither"));
+        assert!(!needs("open"), "security: [] asks for nothing");
+    }
+}
