@@ -1,5 +1,6 @@
 //! The `contractor` command line.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use clap::{Parser, Subcommand};
 use contractor::config::Config;
 use contractor::spec::LoadOptions;
 use contractor::stub::classroom::{self, Fixture};
-use contractor::stub::{Emulator, Mutant, Responder, SpecStub};
+use contractor::stub::{Embedded, Emulator, Mutant, Responder, SpecStub};
 use contractor::Error;
 
 /// OpenAPI contract testing: load a spec, generate conformance scenarios, run them.
@@ -292,11 +293,43 @@ fn list(suite: &contractor::suite::Suite) -> String {
     out
 }
 
+/// What `contractor stub` serves, and what a suite needs to run against it.
+struct Served {
+    responder: Arc<dyn Responder>,
+    banner: String,
+    /// Identity name -> credential.
+    identities: BTreeMap<String, String>,
+    /// The flags `contractor run` needs besides `--target`.
+    run_args: Vec<String>,
+}
+
+/// Ready-to-paste lines: an `export` per identity the suite needs (`default` included), then
+/// the command that runs the suite against the stub at `url`.
+fn how_to_run(identities: &BTreeMap<String, String>, run_args: &[String], url: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@".contains(c);
+    let quote = |s: &str| {
+        if !s.is_empty() && s.chars().all(plain) {
+            s.to_owned()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let mut out = String::from("run the suite against it:\n");
+    let unnamed = Config::default();
+    for (name, value) in identities {
+        let var = unnamed.identity_var(name);
+        out.push_str(&format!("  export {var}={}\n", quote(value)));
+    }
+    let args: Vec<String> = run_args.iter().map(|a| quote(a)).collect();
+    out.push_str(&format!(
+        "  contractor run --target {url} {}\n",
+        args.join(" ")
+    ));
+    out
+}
+
 /// The emulator's responder and banner (its identities).
-fn emulator_stub(
-    options: &StubArgs,
-    mutants: &[Mutant],
-) -> Result<(Arc<dyn Responder>, String), Error> {
+fn emulator_stub(options: &StubArgs, mutants: &[Mutant]) -> Result<Served, Error> {
     let fixture = match &options.fixture {
         Some(path) => Fixture::load(path)?,
         None => Fixture::shipped(),
@@ -308,15 +341,18 @@ fn emulator_stub(
         banner.push_str(&format!("  {key:<16} {:<36} {}\n", user.email, user.token));
     }
     let emulator = Emulator::new(&fixture, mutants, Duration::from_millis(options.slow_ms));
-    Ok((Arc::new(emulator), banner))
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join(classroom::SHIPPED_FIXTURE_PATH);
+    let fixture_path = options.fixture.clone().unwrap_or(shipped);
+    Ok(Served {
+        responder: Arc::new(emulator),
+        banner,
+        identities: Embedded::Emulator(fixture).identities(),
+        run_args: vec!["--fixture".to_owned(), fixture_path.display().to_string()],
+    })
 }
 
 /// The spec-driven stub's responder and banner; only generic mutants apply to it.
-fn spec_stub(
-    path: &Path,
-    options: &StubArgs,
-    mutants: &[Mutant],
-) -> Result<(Arc<dyn Responder>, String), Error> {
+fn spec_stub(path: &Path, options: &StubArgs, mutants: &[Mutant]) -> Result<Served, Error> {
     if let Some(m) = mutants.iter().find(|m| !m.is_generic()) {
         let generic: Vec<&str> = Mutant::ALL
             .iter()
@@ -339,7 +375,12 @@ fn spec_stub(
         mutants,
         Duration::from_millis(options.slow_ms),
     );
-    Ok((Arc::new(stub), banner))
+    Ok(Served {
+        responder: Arc::new(stub),
+        banner,
+        identities: Embedded::SpecStub.identities(),
+        run_args: vec!["--spec".to_owned(), path.display().to_string()],
+    })
 }
 
 /// Builds the responder the flags ask for, serves it until Ctrl-C or SIGTERM.
@@ -349,7 +390,7 @@ fn serve_stub(options: StubArgs) -> Result<(), Error> {
         .iter()
         .map(|m| m.parse::<Mutant>().map_err(Error::Usage))
         .collect::<Result<Vec<_>, _>>()?;
-    let (responder, banner) = match (&options.emulator, &options.spec) {
+    let served = match (&options.emulator, &options.spec) {
         (Some(name), _) if name == classroom::NAME => emulator_stub(&options, &mutants)?,
         (Some(name), _) => {
             return Err(Error::Usage(format!(
@@ -363,14 +404,19 @@ fn serve_stub(options: StubArgs) -> Result<(), Error> {
     let runtime = contractor::suite::new_runtime()?;
     runtime.block_on(async move {
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], options.port));
-        let stub = contractor::stub::http::HttpStub::start(addr, responder)
+        let stub = contractor::stub::http::HttpStub::start(addr, served.responder)
             .await
             .map_err(|source| Error::Listen { addr, source })?;
-        let mut text = banner;
+        let mut text = served.banner;
         if !mutants.is_empty() {
             let names: Vec<&str> = mutants.iter().map(|m| m.name()).collect();
             text.push_str(&format!("mutants: {}\n", names.join(", ")));
         }
+        text.push_str(&how_to_run(
+            &served.identities,
+            &served.run_args,
+            &stub.url(),
+        ));
         text.push_str(&format!("listening on {}\n", stub.url()));
         say(&text);
         wait_for_shutdown().await;

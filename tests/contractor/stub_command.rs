@@ -64,3 +64,37 @@ fn spec_driven_stub_refuses_emulator_only_mutants() {
     assert_eq!(code, 2);
     assert!(err.contains("needs the google-classroom emulator"), "{err}");
 }
+
+/// `contractor stub` prints what the suite needs to run against it (issue 9): an `export` per
+/// identity, `default` included, and the complete command. Pasted as printed, it passes.
+#[test]
+fn the_printed_exports_and_command_run_the_suite_against_the_stub() {
+    let stub = StubProcess::start(&[]);
+    let mut env = Vec::new();
+    let mut command_line = None;
+    for line in &stub.banner {
+        let line = line.trim();
+        if let Some(export) = line.strip_prefix("export ") {
+            let (name, value) = export.split_once('=').expect("NAME=value");
+            env.push((name.to_owned(), value.trim_matches('\'').to_owned()));
+        } else if let Some(rest) = line.strip_prefix("contractor run ") {
+            command_line = Some(rest.to_owned());
+        }
+    }
+    assert!(
+        env.iter().any(|(n, _)| n == "CONTRACTOR_IDENTITY_DEFAULT"),
+        "{:?}",
+        stub.banner
+    );
+    let command_line = command_line.expect("a contractor run line");
+    let mut args = vec!["run"];
+    args.extend(command_line.split(' ').map(|a| a.trim_matches('\'')));
+    let result = command(&args).envs(env).output().expect("run");
+    stub.stop();
+    let out = String::from_utf8_lossy(&result.stdout);
+    assert_eq!(result.status.code(), Some(0), "{command_line}\n{out}");
+    assert!(
+        out.contains("30 scenarios: 30 passed, 0 failed, 0 ignored"),
+        "{out}"
+    );
+}

@@ -33,6 +33,9 @@ pub const SERVES: &[(&str, &str, &str)] = &[
 /// The shipped spec of the API the emulator serves, from the crate's folder.
 pub const SPEC: &str = "specs/google-classroom/invitations.yaml";
 
+/// The shipped fixture (users, tokens, courses), from the crate's folder.
+pub const SHIPPED_FIXTURE_PATH: &str = "scenarios/google-classroom/fixture.yaml";
+
 /// The shipped scenario files for it.
 pub const SCENARIOS: &str = "scenarios/google-classroom";
 
