@@ -253,6 +253,7 @@ pub async fn send(
 ) -> Result<Exchange, String> {
     let request = build(target, api, step, vars)?;
     let mut attempt = 0;
+    let mut stale_retried = false;
     loop {
         if let Some(limiter) = &target.limiter {
             limiter.wait().await;
@@ -267,10 +268,20 @@ pub async fn send(
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| format!("request failed: {}", describe(&e)))?;
+        // 429 says the request was not processed; a 503 is retried only when repeating the
+        // request is safe (a create might have happened).
+        let idempotent = !matches!(request.method.as_str(), "POST" | "PATCH");
+        let mut response = match builder.send().await {
+            Ok(response) => response,
+            // A pooled keep-alive connection the server had already closed: the request never
+            // reached it. Repeat a request that is safe to repeat, once, on a new connection;
+            // never a POST or PATCH, which might have been processed.
+            Err(e) if idempotent && !stale_retried && is_stale_connection(&e) => {
+                stale_retried = true;
+                continue;
+            }
+            Err(e) => return Err(format!("request failed: {}", describe(&e))),
+        };
         let status = response.status().as_u16();
         let headers: Vec<(String, String)> = response
             .headers()
@@ -282,9 +293,6 @@ pub async fn send(
                 )
             })
             .collect();
-        // 429 says the request was not processed; a 503 is retried only when repeating the
-        // request is safe (a create might have happened).
-        let idempotent = !matches!(request.method.as_str(), "POST" | "PATCH");
         if (status == 429 || status == 503 && idempotent) && attempt < target.retries {
             attempt += 1;
             let wait = headers
@@ -299,28 +307,7 @@ pub async fn send(
             tokio::time::sleep(wait).await;
             continue;
         }
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = target.max_body.saturating_sub(body.len());
-                    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                    if chunk.len() > room {
-                        return Err(format!(
-                            "response body is larger than the {} byte cap",
-                            target.max_body
-                        ));
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    return Err(format!(
-                        "failed to read the response body: {}",
-                        describe(&e)
-                    ))
-                }
-            }
-        }
+        let body = read_body(&mut response, target.max_body).await?;
         return Ok(Exchange {
             request,
             response: ReceivedResponse {
@@ -331,6 +318,46 @@ pub async fn send(
             elapsed: start.elapsed(),
         });
     }
+}
+
+/// Reads a response body up to `max` bytes; a larger one is an error.
+async fn read_body(response: &mut reqwest::Response, max: usize) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = max.saturating_sub(body.len());
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if chunk.len() > room {
+                    return Err(format!("response body is larger than the {max} byte cap"));
+                }
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => {
+                return Err(format!(
+                    "failed to read the response body: {}",
+                    describe(&e)
+                ))
+            }
+        }
+    }
+}
+
+/// Whether `e` is a connection that closed or reset before any response came back, the way a
+/// pooled keep-alive connection fails when the server closed it while it sat idle (not a
+/// refused connection, a timeout or a response cut short).
+fn is_stale_connection(e: &reqwest::Error) -> bool {
+    if e.is_timeout() || e.is_connect() {
+        return false;
+    }
+    let text = describe(e).to_ascii_lowercase();
+    [
+        "connection closed before message completed",
+        "connection reset",
+        "broken pipe",
+    ]
+    .iter()
+    .any(|s| text.contains(s))
 }
 
 fn describe(e: &reqwest::Error) -> String {

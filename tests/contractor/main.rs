@@ -24,6 +24,7 @@ mod review_regressions;
 mod scenarios;
 mod settings_file;
 mod spec_stub;
+mod stale;
 mod stub_command;
 mod suite;
 mod terminal;
