@@ -16,6 +16,16 @@ pub struct Placed {
     pub query: Vec<(String, String)>,
 }
 
+impl Placed {
+    /// Adds a header unless one of that name is already placed: two schemes of one
+    /// alternative that both use `Authorization` share it.
+    fn header(&mut self, name: &str, value: String) {
+        if !self.headers.iter().any(|(n, _)| n == name) {
+            self.headers.push((name.to_owned(), value));
+        }
+    }
+}
+
 /// How to send `value` (the identity's credential) to `op`: through the first alternative of
 /// its security requirement whose schemes the API declares, else as `Authorization`.
 pub fn place(api: &Api, op: &Operation, value: &str) -> Placed {
@@ -32,7 +42,12 @@ pub fn place(api: &Api, op: &Operation, value: &str) -> Placed {
         .find_map(schemes);
     let mut placed = Placed::default();
     match chosen {
-        Some(schemes) => schemes.into_iter().for_each(|s| put(s, value, &mut placed)),
+        // `http` and token schemes first: when an apiKey shares `Authorization` with one of
+        // them, the header takes the form the other scheme asks for.
+        Some(mut schemes) => {
+            schemes.sort_by_key(|s| s.kind == "apiKey");
+            schemes.into_iter().for_each(|s| put(s, value, &mut placed));
+        }
         // No scheme to follow: the identity's value is the whole `Authorization` value.
         None => placed
             .headers
@@ -48,21 +63,20 @@ fn put(scheme: &SecurityScheme, value: &str, placed: &mut Placed) {
             let name = scheme.param_name.clone().unwrap_or_default();
             match place {
                 Some("query") => placed.query.push((name, raw.to_owned())),
-                Some("cookie") => placed
-                    .headers
-                    .push(("cookie".to_owned(), format!("{name}={raw}"))),
-                _ => placed
-                    .headers
-                    .push((name.to_ascii_lowercase(), raw.to_owned())),
+                Some("cookie") => placed.header("cookie", format!("{name}={raw}")),
+                // An apiKey in `Authorization` takes the identity's value whole, as any
+                // `Authorization` value does.
+                _ if name.eq_ignore_ascii_case("authorization") => {
+                    placed.header("authorization", value.to_owned());
+                }
+                _ => placed.header(&name.to_ascii_lowercase(), raw.to_owned()),
             }
         }
-        ("http", Some(s)) if s.eq_ignore_ascii_case("basic") => placed
-            .headers
-            .push(("authorization".to_owned(), basic(value))),
+        ("http", Some(s)) if s.eq_ignore_ascii_case("basic") => {
+            placed.header("authorization", basic(value));
+        }
         ("mutualTLS", _) => {}
-        _ => placed
-            .headers
-            .push(("authorization".to_owned(), authorization(value, "Bearer"))),
+        _ => placed.header("authorization", authorization(value, "Bearer")),
     }
 }
 
@@ -206,6 +220,14 @@ mod placement {
                 ("authorization".to_owned(), "Bearer t5".to_owned()),
                 ("x-api-token".to_owned(), "t5".to_owned()),
             ]
+        );
+    }
+
+    #[test]
+    fn two_schemes_that_both_use_authorization_share_one_header() {
+        assert_eq!(
+            placed("byKeyAndBearer", "Bearer t6").headers,
+            header("authorization", "Bearer t6")
         );
     }
 

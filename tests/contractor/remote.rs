@@ -101,7 +101,7 @@ fn each_operation_gets_its_credential_where_its_security_scheme_says() {
     let out = String::from_utf8_lossy(&result.stdout);
     assert_eq!(result.status.code(), Some(0), "{out}");
     assert!(
-        out.contains("13 scenarios: 13 passed, 0 failed, 0 ignored"),
+        out.contains("15 scenarios: 15 passed, 0 failed, 0 ignored"),
         "{out}"
     );
 }
@@ -120,7 +120,7 @@ fn an_operation_without_security_needs_no_identity() {
         .unwrap_or("");
     assert!(open.ends_with(" ok"), "{out}");
     assert!(
-        out.contains("13 scenarios: 7 passed, 0 failed, 6 ignored"),
+        out.contains("15 scenarios: 8 passed, 0 failed, 7 ignored"),
         "{out}"
     );
 }
