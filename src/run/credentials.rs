@@ -3,8 +3,9 @@
 //! name; `http` bearer and `oauth2`/`openIdConnect` as a bearer token; `http` basic as Basic.
 //! An operation that declares no security, or `security: []`, needs no credentials; an identity
 //! sent to one anyway goes as `Authorization` (a scenario file may ask for it). May import
-//! `spec`.
+//! `spec` and `scenario` (for base64).
 
+use crate::scenario::synth::base64;
 use crate::spec::{Api, Operation, SecurityRequirement, SecurityScheme};
 
 /// Where an identity's value goes for one request.
@@ -111,30 +112,10 @@ fn basic(value: &str) -> String {
     if value.to_ascii_lowercase().starts_with("basic ") {
         value.to_owned()
     } else if raw.contains(':') {
-        format!("Basic {}", base64(raw.as_bytes()))
+        format!("Basic {}", base64(raw))
     } else {
         format!("Basic {raw}")
     }
-}
-
-/// Standard base64 with padding.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -153,7 +134,7 @@ mod tests {
             ("foobar", "Zm9vYmFy"),
         ];
         for (plain, encoded) in vectors {
-            assert_eq!(base64(plain.as_bytes()), encoded, "{plain}");
+            assert_eq!(base64(plain), encoded, "{plain}");
         }
     }
 

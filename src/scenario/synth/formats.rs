@@ -131,8 +131,8 @@ pub(super) fn resize_format(
     }
 }
 
-/// Standard base64 with padding.
-pub(super) fn base64(text: &str) -> String {
+/// Standard base64 with padding (also what `run` sends for HTTP Basic credentials).
+pub fn base64(text: &str) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in text.as_bytes().chunks(3) {

@@ -21,6 +21,7 @@ mod regex;
 mod shapes;
 mod value;
 
+pub use formats::base64;
 pub use value::{synthesize, valid_value, Fill};
 
 #[cfg(test)]
