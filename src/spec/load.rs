@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use crate::error::{Diagnostic, Error, Location, Severity};
 use crate::spec::listing::{self, Found, Listed};
-use crate::spec::model::{Api, InputKind, Loaded, Method, Operation, SpecVersion};
+use crate::spec::model::{
+    Api, InputKind, Loaded, Method, Operation, ParamLocation, Parameter, SpecVersion,
+};
 use crate::spec::reader::{text, Reader, SpecParts};
 use crate::spec::refs::{Doc, DocId};
 use crate::spec::schema::Dialect;
@@ -139,6 +141,47 @@ fn classify(path: &Path, value: &Value) -> Result<SpecVersion, Error> {
     ))
 }
 
+/// Names in a path template, in order: `/a/{x}/b/{y}:go` gives `x`, `y`.
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.trim().to_owned()))
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// A name in the path template that no path parameter declares gets a located warning and an
+/// unconstrained path parameter, so that requests still fill it (with a string).
+fn declare_template_parameters(op: &mut Operation, diags: &mut Vec<Diagnostic>) {
+    for name in template_names(&op.path) {
+        let declared = op
+            .parameters
+            .iter()
+            .any(|p| p.location == ParamLocation::Path && p.name == name);
+        if declared {
+            continue;
+        }
+        diags.push(Diagnostic::warning(
+            op.location.clone(),
+            format!(
+                "path parameter '{name}' is in the template {} but not declared: sent as a string",
+                op.path
+            ),
+        ));
+        op.parameters.push(Parameter {
+            name,
+            location: ParamLocation::Path,
+            required: true,
+            schema: None,
+            style: "simple".to_owned(),
+            explode: false,
+            description: None,
+            example: None,
+            location_in_spec: op.location.clone(),
+        });
+    }
+}
+
 fn dialect_of(version: &SpecVersion) -> Dialect {
     match version {
         SpecVersion::Swagger2 => Dialect::Swagger2,
@@ -181,6 +224,9 @@ fn assemble(
                 &op.responses,
                 &schemas,
             );
+        }
+        for op in &mut spec.operations {
+            declare_template_parameters(op, &mut diags);
         }
         check_duplicate_ids(&spec.operations, &mut diags);
         if let Some(api) = apis.iter_mut().find(|a| a.servers == spec.servers) {

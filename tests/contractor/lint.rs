@@ -62,3 +62,28 @@ fn unknown_subcommand_and_missing_paths_are_usage_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("lint"), "suggests the near match: {err}");
 }
+
+/// Issue 9: a path-template parameter that is not declared gets a located warning, and the
+/// generated request still fills it (with a string), so its scenario passes on our stub.
+#[test]
+fn an_undeclared_path_parameter_is_warned_and_still_filled() {
+    let spec = "tests/fixtures/messy/undeclared-path-parameter.yaml";
+    let (code, out, _) = contractor(&["lint", spec]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("warning: path parameter 'shelf' is in the template /shelves/{shelf}/books but not declared: sent as a string"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "--> {spec}#/paths/~1shelves~1{{shelf}}~1books/get"
+        )),
+        "{out}"
+    );
+    let (code, out, err) = contractor(&["run", "--spec", spec]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("1 scenarios: 1 passed, 0 failed, 0 ignored"),
+        "{out}"
+    );
+}
