@@ -202,19 +202,23 @@ impl Run {
             spec_path: &self.suite.spec_path,
             target: config.target.as_deref(),
         };
-        report::files::write_reports(
-            &info,
-            config.junit.as_deref(),
-            config.json.as_deref(),
-            &records,
-        )?;
+        if let Some(path) = &config.junit {
+            let xml = report::junit::render(&self.suite.api.title, &records);
+            report::files::write_atomically(path, &xml)?;
+        }
+        // Rendered once, for `--json` and the last-run file alike.
+        let json = std::cell::OnceCell::new();
+        let json = || json.get_or_init(|| report::files::json_text(&info, &records));
+        if let Some(path) = &config.json {
+            report::files::write_atomically(path, json())?;
+        }
         // The last full run's results, for `contractor replay`: a filtered run (and each
         // nextest process, which runs one trial) would overwrite them with a part. A read-only
         // folder is not an error.
         let full = args.filter.is_none() && args.skip.is_empty() && !args.exact && !args.ignored;
         if full {
             let last = std::path::Path::new(report::LAST_RUN);
-            if let Err(e) = report::files::write_reports(&info, None, Some(last), &records) {
+            if let Err(e) = report::files::write_atomically(last, json()) {
                 eprintln!("note: {e}");
             }
         }

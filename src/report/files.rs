@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use crate::error::{Error, Location};
+use crate::report::mask_url;
 use crate::report::record::{Record, Result};
-use crate::report::{junit, mask_url};
 use crate::spec::Api;
 
 /// Where every run leaves its results (the `--json` report), for `contractor replay`.
@@ -59,24 +59,9 @@ pub fn json_report(info: &RunInfo<'_>, records: &[Record]) -> Value {
     })
 }
 
-/// Writes the JUnit and JSON reports asked for.
-pub fn write_reports(
-    info: &RunInfo<'_>,
-    junit_path: Option<&Path>,
-    json_path: Option<&Path>,
-    records: &[Record],
-) -> std::result::Result<(), Error> {
-    if let Some(path) = junit_path {
-        write_atomically(path, &junit::render(&info.api.title, records))?;
-    }
-    if let Some(path) = json_path {
-        let doc = json_report(info, records);
-        write_atomically(
-            path,
-            &serde_json::to_string_pretty(&doc).unwrap_or_default(),
-        )?;
-    }
-    Ok(())
+/// The JSON report as the file holds it.
+pub fn json_text(info: &RunInfo<'_>, records: &[Record]) -> String {
+    serde_json::to_string_pretty(&json_report(info, records)).unwrap_or_default()
 }
 
 /// A recorded run, as `contractor replay` needs it.
@@ -88,7 +73,7 @@ pub struct Recorded {
     pub failed: Vec<String>,
 }
 
-/// Reads a JSON report written by [`write_reports`].
+/// Reads a JSON report written from [`json_text`].
 pub fn read_recorded(path: &Path) -> std::result::Result<Recorded, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_owned(),

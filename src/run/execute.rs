@@ -192,12 +192,6 @@ pub fn build(
     if let Some(missing) = path.find('{') {
         return Err(format!("path parameter left unset in {}", &path[missing..]));
     }
-    let mut url = format!("{}{}", target.base_url, path);
-    if !query.is_empty() {
-        url.push('?');
-        url.push_str(&query.join("&"));
-    }
-    let mut headers: Vec<(String, String)> = Vec::new();
     // An operation that asks for no credentials gets the identity's when the run has them,
     // and none otherwise.
     let credential = match &step.identity {
@@ -213,15 +207,18 @@ pub fn build(
         },
         None => None,
     };
-    if let Some(value) = credential {
-        let placed = credentials::place(api, op, value);
-        headers.extend(placed.headers);
-        for (name, value) in placed.query {
-            let pair = format!("{}={}", encode_query(&name), encode_query(&value));
-            url.push(if url.contains('?') { '&' } else { '?' });
-            url.push_str(&pair);
-        }
+    let placed = credential
+        .map(|v| credentials::place(api, op, v))
+        .unwrap_or_default();
+    for (name, value) in &placed.query {
+        query.push(format!("{}={}", encode_query(name), encode_query(value)));
     }
+    let mut url = format!("{}{}", target.base_url, path);
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    let mut headers = placed.headers;
     for (k, v) in &step.headers {
         headers.push((k.to_ascii_lowercase(), interpolate(v, vars)?));
     }
@@ -350,14 +347,23 @@ fn is_stale_connection(e: &reqwest::Error) -> bool {
     if e.is_timeout() || e.is_connect() {
         return false;
     }
-    let text = describe(e).to_ascii_lowercase();
-    [
-        "connection closed before message completed",
-        "connection reset",
-        "broken pipe",
-    ]
-    .iter()
-    .any(|s| text.contains(s))
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if cause
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+        {
+            return true;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
+            if matches!(io.kind(), ConnectionReset | ConnectionAborted | BrokenPipe) {
+                return true;
+            }
+        }
+        source = cause.source();
+    }
+    false
 }
 
 fn describe(e: &reqwest::Error) -> String {

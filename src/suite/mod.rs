@@ -6,6 +6,8 @@
 mod assemble;
 mod execute;
 mod replay;
+mod runtime;
 
 pub use assemble::Suite;
-pub use replay::{new_runtime, probe_target, replay};
+pub use replay::replay;
+pub use runtime::{new_runtime, probe_target};

@@ -2,36 +2,13 @@
 //! each, whether it is fixed or still failing.
 
 use std::path::Path;
-use std::time::Duration;
 
 use crate::check::Verdict;
 use crate::config::Config;
 use crate::error::{Error, EXIT_FAILED, EXIT_OK};
 use crate::report::files::read_recorded;
-use crate::report::{mask_url, render_failure};
-use crate::suite::Suite;
-
-/// A multi-thread runtime, built in a plain function (never inside another runtime).
-pub fn new_runtime() -> Result<tokio::runtime::Runtime, Error> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(Error::Runtime)
-}
-
-/// Probes the target, when there is one: a target that cannot be reached is a setup error,
-/// not a thousand failed checks.
-pub fn probe_target(runtime: &tokio::runtime::Runtime, config: &Config) -> Result<(), Error> {
-    let Some(url) = &config.target else {
-        return Ok(());
-    };
-    runtime
-        .block_on(crate::run::probe(url, Duration::from_secs(10)))
-        .map_err(|reason| Error::UnreachableTarget {
-            url: mask_url(url),
-            reason,
-        })
-}
+use crate::report::render_failure;
+use crate::suite::{new_runtime, probe_target, Suite};
 
 /// Re-runs the failed scenarios of the report at `path` (with the recorded spec unless
 /// `config` names one): 0 when all are fixed, 1 when one still fails.

@@ -66,19 +66,6 @@ fn closes_idle_connections(connections: usize) -> (String, Arc<AtomicUsize>) {
     (url, seen)
 }
 
-fn step(operation: &str) -> Step {
-    Step {
-        operation: operation.to_owned(),
-        identity: None,
-        params: [("id".to_owned(), "1".to_owned())].into_iter().collect(),
-        headers: Default::default(),
-        body: None,
-        raw_body: None,
-        expect: Default::default(),
-        captures: Vec::new(),
-    }
-}
-
 /// Sends `first` then `second` on one client (so the second reuses the pooled connection).
 fn twice(url: &str, first: &Step, second: &Step) -> Result<u16, String> {
     let target = Target::new(url, Identities::default(), Duration::from_secs(3)).expect("target");
@@ -96,7 +83,7 @@ fn twice(url: &str, first: &Step, second: &Step) -> Result<u16, String> {
 #[test]
 fn an_idempotent_request_on_a_connection_the_server_closed_is_repeated_once() {
     let (url, seen) = closes_idle_connections(2);
-    let get = step("classroom.invitations.get");
+    let get = invitation_step("classroom.invitations.get");
     assert_eq!(twice(&url, &get, &get), Ok(200));
     assert_eq!(
         seen.load(Ordering::SeqCst),
@@ -109,8 +96,8 @@ fn an_idempotent_request_on_a_connection_the_server_closed_is_repeated_once() {
 fn a_post_on_a_connection_the_server_closed_is_never_repeated() {
     let (url, seen) = closes_idle_connections(2);
     let (get, accept) = (
-        step("classroom.invitations.get"),
-        step("classroom.invitations.accept"),
+        invitation_step("classroom.invitations.get"),
+        invitation_step("classroom.invitations.accept"),
     );
     let err = twice(&url, &get, &accept).expect_err("not repeated");
     assert!(err.starts_with("request failed"), "{err}");

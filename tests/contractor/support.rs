@@ -295,6 +295,20 @@ pub fn check_golden(input: &Path, golden_path: &Path) {
 
 // ---- steps, runs and failures ----------------------------------------------------------------
 
+/// A step calling `operation` on invitation `1`, without credentials.
+pub fn invitation_step(operation: &str) -> contractor::scenario::Step {
+    contractor::scenario::Step {
+        operation: operation.to_owned(),
+        identity: None,
+        params: [("id".to_owned(), "1".to_owned())].into_iter().collect(),
+        headers: Default::default(),
+        body: None,
+        raw_body: None,
+        expect: Default::default(),
+        captures: Vec::new(),
+    }
+}
+
 /// Sends one `classroom.invitations.get` for invitation `1` to `url`, as the `teacher`
 /// identity when `teacher_token` is given, with the client's `timeout`.
 pub fn get_invitation(
@@ -307,14 +321,8 @@ pub fn get_invitation(
     );
     let target = contractor::run::Target::new(url, identities, timeout).expect("target");
     let step = contractor::scenario::Step {
-        operation: "classroom.invitations.get".to_owned(),
         identity: teacher_token.map(|_| "teacher".to_owned()),
-        params: [("id".to_owned(), "1".to_owned())].into_iter().collect(),
-        headers: Default::default(),
-        body: None,
-        raw_body: None,
-        expect: Default::default(),
-        captures: Vec::new(),
+        ..invitation_step("classroom.invitations.get")
     };
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(contractor::run::send(
