@@ -14,16 +14,18 @@ mod openapi;
 pub mod prose;
 mod reader;
 mod refs;
+mod resources;
 mod schema;
 mod source;
 mod swagger;
 
 pub use load::{load, LoadOptions};
 pub use model::{
-    Api, ErrorCode, ErrorSource, HeaderSpec, InputKind, Loaded, MediaType, Method, Operation,
+    Api, ErrorCode, ErrorSource, HeaderSpec, InputKind, Link, Loaded, MediaType, Method, Operation,
     ParamLocation, Parameter, RequestBody, ResponseSpec, SecurityRequirement, SecurityScheme,
     Server, SpecVersion, StatusKey,
 };
 pub use refs::percent_decode;
+pub use resources::{id_candidates, names_an_item, Graph, IdSource, Producer, Resource};
 pub use schema::{Dialect, Direction, SchemaPart, SchemaRef, Schemas, Validator};
 pub use source::MAX_INPUT_BYTES;

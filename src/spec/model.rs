@@ -374,8 +374,21 @@ pub struct ResponseSpec {
     pub content: Vec<MediaType>,
     /// Documented headers.
     pub headers: Vec<HeaderSpec>,
+    /// OpenAPI 3 `links`: operations this response gives parameter values to.
+    pub links: Vec<Link>,
     /// Where it is defined (the response object itself, after `$ref`).
     pub location: Location,
+}
+
+/// An OpenAPI 3 link: values from a response that another operation takes as parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The operation it leads to: its `operationId`, or the operation an `operationRef` of
+    /// the form `#/paths/{path}/{method}` points at, as `METHOD /path`.
+    pub target: String,
+    /// Parameter name (an optional `path.`/`query.` prefix removed) and its runtime
+    /// expression, e.g. `("petId", "$response.body#/id")`.
+    pub parameters: Vec<(String, String)>,
 }
 
 /// A documented response header.

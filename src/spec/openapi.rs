@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use crate::error::Location;
 use crate::spec::model::{
-    HeaderSpec, MediaType, Method, Operation, ParamLocation, Parameter, RequestBody, ResponseSpec,
-    SecurityRequirement, SecurityScheme, Server, SpecVersion, StatusKey,
+    HeaderSpec, Link, MediaType, Method, Operation, ParamLocation, Parameter, RequestBody,
+    ResponseSpec, SecurityRequirement, SecurityScheme, Server, SpecVersion, StatusKey,
 };
 use crate::spec::reader::{self, join, text, Reader, SpecParts};
 use crate::spec::refs::{Doc, DocId};
@@ -340,11 +340,13 @@ fn responses(
         }
         let content = media_types(r, rdoc, &join(&resp_ptr, "content"));
         let headers = headers(r, rdoc, &join(&resp_ptr, "headers"));
+        let links = links(r, rdoc, &join(&resp_ptr, "links"));
         out.push(ResponseSpec {
             status,
             description: text(resp.get("description")).unwrap_or_default(),
             content,
             headers,
+            links,
             location: r.loc(rdoc, &resp_ptr),
         });
     }
@@ -394,6 +396,47 @@ fn headers(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<HeaderSpec> {
             required: reader::flag(h.get("required")).unwrap_or(false),
             schema,
         });
+    }
+    out
+}
+
+/// The links of the `links` object at `pointer` of `doc`, `$ref`s followed. A link without
+/// an `operationId` or a local `operationRef` is left out.
+fn links(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<Link> {
+    let d = r.docs.doc(doc);
+    let Some(Value::Object(map)) = d.value.pointer(pointer) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for name in map.keys() {
+        let Some((_, lptr, ld)) = r.follow(doc, join(pointer, name)) else {
+            continue;
+        };
+        let link = ld.value.pointer(&lptr).unwrap_or(&Value::Null);
+        let target = text(link.get("operationId")).or_else(|| {
+            let reference = text(link.get("operationRef"))?;
+            let pointer = reference.strip_prefix('#')?;
+            let (path, method) = pointer.strip_prefix("/paths/")?.rsplit_once('/')?;
+            let path = path.replace("~1", "/").replace("~0", "~");
+            Some(format!("{} {path}", method.to_ascii_uppercase()))
+        });
+        let Some(target) = target else {
+            continue;
+        };
+        let parameters = link
+            .get("parameters")
+            .and_then(Value::as_object)
+            .map(|params| {
+                params
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        let name = k.split_once('.').map_or(k.as_str(), |(_, n)| n);
+                        Some((name.to_owned(), v.as_str()?.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(Link { target, parameters });
     }
     out
 }

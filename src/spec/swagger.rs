@@ -451,6 +451,7 @@ fn responses(r: &mut Reader, doc: DocId, pointer: &str, produces: &[String]) -> 
             description: text(resp.get("description")).unwrap_or_default(),
             content,
             headers,
+            links: Vec::new(),
             location: r.loc(rdoc, &resp_ptr),
         });
     }

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::run::safety::Gate;
 use crate::run::{Identities, Limiter};
 use crate::scenario::{self, GenerateOptions, Scenario};
-use crate::spec::{Api, LoadOptions};
+use crate::spec::{Api, Graph, LoadOptions};
 use crate::stub::classroom::{self, Fixture};
 use crate::stub::{emulated, Embedded, Mutant};
 
@@ -57,11 +57,17 @@ impl Suite {
         let emulated = emulated(&api);
         let fixture = load_fixture(config, emulated)?;
         let mut scenarios = gather_scenarios(config, &api, emulated)?;
-        let vars = fixture_vars(config, fixture.as_ref());
+        let mut vars = fixture_vars(config, fixture.as_ref());
         let embedded = config
             .target
             .is_none()
             .then(|| Embedded::choose(&api, fixture));
+        // The spec-driven stub holds one item for each identifier nothing creates.
+        if matches!(embedded, Some(Embedded::SpecStub)) {
+            for (name, value) in scenario::synth::standing_values(&api, &Graph::of(&api)) {
+                vars.entry(format!("fixtures.{name}")).or_insert(value);
+            }
+        }
         let identities = choose_identities(config, embedded.as_ref(), &scenarios);
         let identity_var = |name: &str| config.identity_var(name);
         let gate = Gate {

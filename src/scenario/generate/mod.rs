@@ -9,11 +9,13 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+mod chain;
 mod recipes;
 
 use crate::scenario::model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};
 use crate::scenario::synth;
-use crate::spec::{Api, Direction, Method, Operation, ParamLocation, StatusKey};
+use crate::spec::{Api, Direction, Graph, IdSource, Method, Operation, ParamLocation, StatusKey};
+use chain::{Chain, Prepared};
 use recipes::error;
 
 /// How to generate.
@@ -40,23 +42,12 @@ impl Default for GenerateOptions {
     }
 }
 
-/// A collection: a create (POST on it), and operations on `{param}` below it.
-struct Resource<'a> {
-    create: &'a Operation,
-    param: String,
-    id_pointer: String,
-    get: Option<&'a Operation>,
-    delete: Option<&'a Operation>,
-    list: Option<&'a Operation>,
-}
-
 /// Every scenario the spec supports, in operation order.
 pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
-    let resources = resources(api);
+    let graph = Graph::of(api);
     let mut out = Vec::new();
     for op in &api.operations {
-        let resource = resources.iter().find(|r| r.param_op(op));
-        out.push(success(api, op, resource, options));
+        out.push(success(api, &graph, op, options));
         for code in &op.error_codes {
             let reasons: Vec<Option<&String>> = if code.reasons.is_empty() {
                 vec![None]
@@ -64,17 +55,18 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
                 code.reasons.iter().map(Some).collect()
             };
             for reason in reasons {
-                out.push(error(api, op, code, reason, options));
+                out.push(error(api, &graph, op, code, reason, options));
             }
         }
     }
-    for r in &resources {
-        if let Some(s) = lifecycle(api, r, options) {
+    for (index, _) in graph.resources.iter().enumerate() {
+        if let Some(s) = lifecycle(api, &graph, index, options) {
             out.push(s);
         }
     }
     for s in &mut out {
         s.tags.identities = needed_identities(api, s);
+        s.tags.fixtures = chain::fixtures_named(s);
     }
     out
 }
@@ -97,69 +89,6 @@ fn needed_identities(api: &Api, scenario: &Scenario) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-impl Resource<'_> {
-    /// Whether `op` acts on one item of this resource.
-    fn param_op(&self, op: &Operation) -> bool {
-        op.path.starts_with(&format!(
-            "{}/{{{}}}",
-            self.create.path.trim_end_matches('/'),
-            self.param
-        ))
-    }
-}
-
-fn resources(api: &Api) -> Vec<Resource<'_>> {
-    let mut out = Vec::new();
-    for create in api
-        .operations
-        .iter()
-        .filter(|o| o.method == Method::Post && !o.path.contains('{'))
-    {
-        let prefix = format!("{}/{{", create.path.trim_end_matches('/'));
-        let item = |m: Method| {
-            api.operations.iter().find(|o| {
-                o.method == m
-                    && o.path.starts_with(&prefix)
-                    && o.path.ends_with('}')
-                    && !o.path[prefix.len()..].contains('/')
-            })
-        };
-        let Some(any) = item(Method::Get).or_else(|| item(Method::Delete)) else {
-            continue;
-        };
-        let param = any.path[prefix.len()..any.path.len() - 1].to_owned();
-        let id_pointer = id_pointer(api, create, &param);
-        let list = api
-            .operations
-            .iter()
-            .find(|o| o.method == Method::Get && o.path == create.path);
-        out.push(Resource {
-            create,
-            param,
-            id_pointer,
-            get: item(Method::Get),
-            delete: item(Method::Delete),
-            list,
-        });
-    }
-    out
-}
-
-/// Where the created item's id is in the create response: `/{param}` or `/id`.
-fn id_pointer(api: &Api, create: &Operation, param: &str) -> String {
-    let schema = success_status(create)
-        .and_then(|s| create.response_for(s))
-        .and_then(|r| r.content.first())
-        .and_then(|m| m.schema.as_ref())
-        .and_then(|s| api.schemas.get(s));
-    let has = |name: &str| schema.is_some_and(|s| api.schemas.property(s, name).is_some());
-    if has(param) {
-        format!("/{param}")
-    } else {
-        "/id".to_owned()
-    }
 }
 
 /// The lowest documented 2xx.
@@ -250,28 +179,6 @@ fn param_text(v: &Value) -> String {
     }
 }
 
-/// A setup step creating an item of `r` and capturing its id as `${created_id}`, with the
-/// cleanup step deleting it.
-fn setup(api: &Api, r: &Resource<'_>, options: &GenerateOptions, seed: u64) -> (Step, Vec<Step>) {
-    let mut create = valid_step(api, r.create, options, seed);
-    create.expect.status = success_status(r.create);
-    create.captures.push((
-        "created_id".to_owned(),
-        CaptureFrom::Body(r.id_pointer.clone()),
-    ));
-    let cleanup = r
-        .delete
-        .map(|d| {
-            let mut step = valid_step(api, d, options, seed);
-            step.params
-                .insert(r.param.clone(), "${created_id}".to_owned());
-            step.expect.checks = Some(Vec::new());
-            vec![step]
-        })
-        .unwrap_or_default();
-    (create, cleanup)
-}
-
 fn scenario(
     op: &Operation,
     outcome: Outcome,
@@ -307,12 +214,24 @@ fn scenario(
     }
 }
 
-fn success(
-    api: &Api,
-    op: &Operation,
-    resource: Option<&Resource<'_>>,
-    options: &GenerateOptions,
-) -> Scenario {
+/// A seed for one scenario: the run's seed mixed with what the scenario is, so values differ
+/// between scenarios (no two setups create the same name) and stay reproducible.
+fn scenario_seed(options: &GenerateOptions, key: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ options.seed;
+    for byte in key.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    // Small enough to read in a value (`name-48213`), never 0 (0 means "no variation").
+    hash % 99_991 + 1
+}
+
+/// A scenario that cannot be generated, and why.
+fn unprepared(op: &Operation, outcome: Outcome, why: String) -> Scenario {
+    scenario(op, outcome, "valid", Vec::new(), Vec::new(), Some(why))
+}
+
+fn success(api: &Api, graph: &Graph, op: &Operation, options: &GenerateOptions) -> Scenario {
     let Some(status) = success_status(op) else {
         let outcome = Outcome::Success(200);
         return scenario(
@@ -324,78 +243,147 @@ fn success(
             Some("the operation documents no success response".to_owned()),
         );
     };
-    let mut steps = Vec::new();
-    let mut cleanup = Vec::new();
-    let mut call = valid_step(api, op, options, options.seed);
+    let outcome = Outcome::Success(status);
+    let seed = scenario_seed(options, &format!("{}::success", op.id));
+    let prepared = match Chain::new(api, graph, options, seed).prepare(op, None) {
+        Ok(p) => p,
+        Err(why) => return unprepared(op, outcome, why),
+    };
+    let Prepared {
+        setup: mut steps,
+        mut call,
+        mut cleanup,
+        values,
+    } = prepared;
     call.expect.status = Some(status);
-    if let Some(r) = resource {
-        let (create, delete) = setup(api, r, options, options.seed);
-        steps.push(create);
-        call.params
-            .insert(r.param.clone(), "${created_id}".to_owned());
-        call.expect.after_create = true;
-        // Deleting it is the call itself; nothing is left to clean up.
-        if op.method != Method::Delete {
-            cleanup = delete;
+    call.expect.after_create = values.values().any(|v| v.starts_with("${created_"));
+    // A create's own item is removed afterwards.
+    if let Some(index) = graph.created_by(op) {
+        let resource = &graph.resources[index];
+        let delete = resource.delete.as_deref().and_then(|d| api.operation(d));
+        let id = match &resource.id {
+            IdSource::Response(pointer) => {
+                let var = "created_item".to_owned();
+                call.captures
+                    .push((var.clone(), CaptureFrom::Body(pointer.clone())));
+                Some(format!("${{{var}}}"))
+            }
+            IdSource::Chosen => values.get(&resource.param).cloned(),
+            IdSource::Request(field) => call
+                .body
+                .as_ref()
+                .and_then(|b| b.get(field))
+                .map(param_text),
+            IdSource::Unknown(_) => None,
+        };
+        if let (Some(delete), Some(id)) = (delete, id) {
+            let mut item: Vec<String> = graph
+                .needs(op)
+                .iter()
+                .filter(|(name, _)| *name != resource.param)
+                .filter_map(|(name, _)| values.get(name).cloned())
+                .collect();
+            item.push(id);
+            cleanup.insert(0, delete_step(api, graph, delete, &item, options, seed));
         }
     }
-    let creates = op.method == Method::Post && !op.path.contains('{');
-    if creates {
-        if let Some(r) = resources(api).into_iter().find(|r| r.create.id == op.id) {
-            call.captures.push((
-                "created_id".to_owned(),
-                CaptureFrom::Body(r.id_pointer.clone()),
-            ));
-            cleanup = setup(api, &r, options, options.seed).1;
-        }
-    }
+    // Deleting the item is the call itself: nothing is left to clean up for it.
+    cleanup.retain(|c| !(c.operation == call.operation && c.params == call.params));
     steps.push(call);
-    scenario(op, Outcome::Success(status), "valid", steps, cleanup, None)
+    scenario(op, outcome, "valid", steps, cleanup, None)
 }
 
-fn lifecycle(api: &Api, r: &Resource<'_>, options: &GenerateOptions) -> Option<Scenario> {
-    let get = r.get?;
-    let delete = r.delete?;
-    let seed = options.seed.wrapping_add(7);
-    let (create, _) = setup(api, r, options, seed);
-    let mut read = valid_step(api, get, options, seed);
-    read.params
-        .insert(r.param.clone(), "${created_id}".to_owned());
-    read.expect.status = success_status(get);
-    read.expect.after_create = true;
-    let mut steps = vec![create, read];
-    if let Some(list) = r.list {
-        let mut l = valid_step(api, list, options, seed);
-        l.expect.status = success_status(list);
-        l.expect.contains = Some("${created_id}".to_owned());
-        steps.push(l);
+/// A delete of the item whose item path values are `item` (parents first).
+fn delete_step(
+    api: &Api,
+    graph: &Graph,
+    delete: &Operation,
+    item: &[String],
+    options: &GenerateOptions,
+    seed: u64,
+) -> Step {
+    let mut step = valid_step(api, delete, options, seed);
+    let names: Vec<String> = graph.needs(delete).into_iter().map(|(n, _)| n).collect();
+    for (name, value) in names.iter().rev().zip(item.iter().rev()) {
+        step.params.insert(name.clone(), value.clone());
     }
-    let mut del = valid_step(api, delete, options, seed);
-    del.params
-        .insert(r.param.clone(), "${created_id}".to_owned());
-    del.expect.status = success_status(delete);
-    steps.push(del);
-    let mut again = valid_step(api, get, options, seed);
-    again
-        .params
-        .insert(r.param.clone(), "${created_id}".to_owned());
-    again.expect.after_delete = true;
-    if get
-        .responses
-        .iter()
-        .any(|x| x.status == StatusKey::Code(404))
-    {
-        again.expect.status = Some(404);
-    }
-    steps.push(again);
-    let mut s = scenario(
-        r.create,
-        Outcome::Lifecycle,
-        "create_read_delete",
-        steps,
-        Vec::new(),
-        None,
-    );
+    step.expect.checks = Some(Vec::new());
+    step
+}
+
+/// Create, read, list, delete, read again: for a resource with a read and a delete.
+fn lifecycle(
+    api: &Api,
+    graph: &Graph,
+    index: usize,
+    options: &GenerateOptions,
+) -> Option<Scenario> {
+    let resource = &graph.resources[index];
+    let create = api.operation(&resource.create)?;
+    let get = api.operation(resource.read.as_deref()?)?;
+    let delete = api.operation(resource.delete.as_deref()?)?;
+    let outcome = Outcome::Lifecycle;
+    let seed = scenario_seed(options, &format!("{}::lifecycle", create.id));
+    let prepared = Chain::new(api, graph, options, seed).prepare(get, None);
+    let mut s = match prepared {
+        Err(why) => scenario(
+            create,
+            outcome,
+            "create_read_delete",
+            Vec::new(),
+            Vec::new(),
+            Some(why),
+        ),
+        Ok(Prepared {
+            setup: mut steps,
+            call: mut read,
+            cleanup,
+            values,
+        }) => {
+            let item: Vec<String> = graph
+                .needs(get)
+                .iter()
+                .filter_map(|(name, _)| values.get(name).cloned())
+                .collect();
+            let id = item.last().cloned().unwrap_or_default();
+            read.expect.status = success_status(get);
+            read.expect.after_create = true;
+            steps.push(read.clone());
+            if let Some(list) = resource.list.as_deref().and_then(|l| api.operation(l)) {
+                let mut l = valid_step(api, list, options, seed);
+                let names: Vec<String> = graph.needs(list).into_iter().map(|(n, _)| n).collect();
+                for (name, value) in names.iter().zip(&item) {
+                    l.params.insert(name.clone(), value.clone());
+                }
+                l.expect.status = success_status(list);
+                l.expect.contains = Some(id.clone());
+                steps.push(l);
+            }
+            let mut del = delete_step(api, graph, delete, &item, options, seed);
+            del.expect = StepExpect {
+                status: success_status(delete),
+                ..StepExpect::default()
+            };
+            steps.push(del.clone());
+            let mut again = read;
+            again.expect = StepExpect {
+                after_delete: true,
+                status: get
+                    .responses
+                    .iter()
+                    .any(|x| x.status == StatusKey::Code(404))
+                    .then_some(404),
+                ..StepExpect::default()
+            };
+            steps.push(again);
+            // The item itself is deleted by the scenario; its parents are cleaned up.
+            let cleanup: Vec<Step> = cleanup
+                .into_iter()
+                .filter(|c| !(c.operation == del.operation && c.params == del.params))
+                .collect();
+            scenario(create, outcome, "create_read_delete", steps, cleanup, None)
+        }
+    };
     s.tags.mutates = true;
     Some(s)
 }

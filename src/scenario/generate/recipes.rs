@@ -6,13 +6,15 @@
 
 use serde_json::Value;
 
-use super::{param_text, resources, scenario, setup, success_status, valid_step, GenerateOptions};
-use crate::scenario::model::{CaptureFrom, Outcome, Scenario, Step, StepExpect};
+use super::chain::{prune, Chain};
+use super::{param_text, scenario, scenario_seed, GenerateOptions};
+use crate::scenario::model::{Outcome, Scenario, Step};
 use crate::scenario::synth;
-use crate::spec::{Api, Direction, ErrorCode, Method, Operation, ParamLocation, StatusKey};
+use crate::spec::{Api, Direction, ErrorCode, Graph, Operation, ParamLocation, StatusKey};
 
 pub(super) fn error(
     api: &Api,
+    graph: &Graph,
     op: &Operation,
     code: &ErrorCode,
     reason: Option<&String>,
@@ -41,11 +43,6 @@ pub(super) fn error(
     if reason.is_some() {
         return no_recipe("a named request error needs domain state");
     }
-    let mut call = valid_step(api, op, options, options.seed);
-    call.expect.status = code.http_status;
-    if google {
-        call.expect.error_code = Some(code.name.clone());
-    }
     let kind = match (code.name.as_str(), code.http_status) {
         ("NOT_FOUND", _) | (_, Some(404)) => "not_found",
         // With both documented, 400 takes malformed input; 422 needs a semantically wrong one.
@@ -60,13 +57,35 @@ pub(super) fn error(
         ("ALREADY_EXISTS", _) | (_, Some(409)) => "duplicate",
         _ => "",
     };
-    let mut steps = Vec::new();
-    let mut cleanup = Vec::new();
+    // A missing resource is named by the last path parameter: nothing is created for it.
+    let last_param = graph.needs(op).last().map(|(name, _)| name.clone());
+    let leave = last_param.as_deref().filter(|_| kind == "not_found");
+    let seed = scenario_seed(options, &Scenario::make_id(&op.id, &outcome, "error"));
+    // Credentials are checked before anything is looked up: nothing needs creating.
+    let chain = Chain::new(api, graph, options, seed);
+    let prepared = match if kind == "unauthenticated" {
+        Ok(chain.alone(op))
+    } else {
+        chain.prepare(op, leave)
+    } {
+        Ok(p) => p,
+        Err(why) => {
+            return scenario(op, outcome, "valid", Vec::new(), Vec::new(), Some(why));
+        }
+    };
+    let mut call = prepared.call;
+    call.expect.status = code.http_status;
+    if google {
+        call.expect.error_code = Some(code.name.clone());
+    }
+    let mut steps = prepared.setup;
+    let mut cleanup = prepared.cleanup;
     let recipe = Recipe { api, op, options };
-    let variant = match recipe.apply(kind, &mut call, &mut steps, &mut cleanup) {
+    let variant = match recipe.apply(kind, &mut call) {
         Ok(variant) => variant,
         Err(why) => return no_recipe(why),
     };
+    prune(&mut steps, &call, &mut cleanup);
     steps.push(call);
     scenario(op, outcome, variant, steps, cleanup, None)
 }
@@ -81,13 +100,7 @@ struct Recipe<'a> {
 impl Recipe<'_> {
     /// Turns the valid `call` into one that should fail as `kind` says (adding setup `steps`
     /// and `cleanup` where it needs them); the variant name, or why there is no recipe.
-    fn apply(
-        &self,
-        kind: &str,
-        call: &mut Step,
-        steps: &mut Vec<Step>,
-        cleanup: &mut Vec<Step>,
-    ) -> Result<&'static str, &'static str> {
+    fn apply(&self, kind: &str, call: &mut Step) -> Result<&'static str, &'static str> {
         let (api, op, options) = (self.api, self.op, self.options);
         Ok(match kind {
             "not_found" => {
@@ -125,24 +138,7 @@ impl Recipe<'_> {
                 None => return Err("the target has no identity without rights"),
             },
             "duplicate" => {
-                let creates = op.method == Method::Post && !op.path.contains('{');
-                if !creates {
-                    return Err("not a create operation");
-                }
-                let mut first = call.clone();
-                first.expect = StepExpect {
-                    status: success_status(op),
-                    ..StepExpect::default()
-                };
-                if let Some(r) = resources(api).into_iter().find(|r| r.create.id == op.id) {
-                    first.captures.push((
-                        "created_id".to_owned(),
-                        CaptureFrom::Body(r.id_pointer.clone()),
-                    ));
-                    *cleanup = setup(api, &r, options, options.seed).1;
-                }
-                steps.push(first);
-                "duplicate"
+                return Err("needs a scenario file: the spec does not say what must be unique")
             }
             _ => return Err("no generic recipe for this code"),
         })

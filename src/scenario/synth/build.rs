@@ -119,7 +119,7 @@ impl<'a> Synth<'a> {
         if flat.cycle || depth > HARD_DEPTH || self.nodes > HARD_NODE_BUDGET {
             return self.cut(&flat, hint);
         }
-        if let Some(v) = self.candidate(&flat) {
+        if let Some(v) = self.candidate(&flat, hint) {
             return Some(v);
         }
         flat.clear_candidates();
@@ -186,7 +186,7 @@ impl<'a> Synth<'a> {
         depth: usize,
     ) -> Value {
         self.nodes += 1;
-        if let Some(v) = self.candidate(flat) {
+        if let Some(v) = self.candidate(flat, hint) {
             return v;
         }
         if flat.types & T_NULL != 0 && flat.types != T_ANY {
@@ -283,7 +283,7 @@ impl<'a> Synth<'a> {
     }
 
     /// The first of `example`, `examples[0]`, `default`, `const`, `enum[0]` that fits.
-    pub(super) fn candidate(&mut self, flat: &Flat<'a>) -> Option<Value> {
+    pub(super) fn candidate(&mut self, flat: &Flat<'a>, hint: Option<&str>) -> Option<Value> {
         let mut list: Vec<(&'a Value, Source)> = Vec::new();
         if self.examples && self.variant == 0 {
             list.extend(flat.examples.iter().map(|v| (*v, Source::Example)));
@@ -305,7 +305,7 @@ impl<'a> Synth<'a> {
             let mut v = value.clone();
             if source == Source::Example {
                 self.strip_direction(flat, &mut v);
-                if self.seed() != 0 {
+                if self.seed() != 0 && !hint.is_some_and(is_reference) {
                     let varied = self.perturb(flat, &v, 0);
                     if varied != v && self.fits_all(&flat.roots, &varied) {
                         return Some(varied);
@@ -372,6 +372,11 @@ impl<'a> Synth<'a> {
             Value::Object(m) => {
                 let mut out = m.clone();
                 for (k, val) in out.iter_mut() {
+                    // A reference to something that exists (`courseId`) keeps the example's
+                    // value; what names a new thing (`name`, `email`) is varied.
+                    if is_reference(k) {
+                        continue;
+                    }
                     if let Some(schemas) = flat.property(k) {
                         let sub = self.flatten(schemas);
                         *val = self.perturb(&sub, val, depth + 1);
@@ -405,6 +410,17 @@ impl<'a> Synth<'a> {
 
 /// A schema's identity: where it sits in memory (every schema lives in the bundle or with the
 /// caller for the whole run).
+/// Whether a property name says it refers to an existing item: `id`, `courseId`, `user_id`,
+/// `ownerIds`.
+fn is_reference(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "id"
+        || name.ends_with("Id")
+        || name.ends_with("Ids")
+        || lower.ends_with("_id")
+        || lower.ends_with("_ids")
+}
+
 pub(super) fn address(schema: &Value) -> usize {
     std::ptr::from_ref(schema) as usize
 }

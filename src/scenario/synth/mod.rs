@@ -22,7 +22,7 @@ mod shapes;
 mod value;
 
 pub use formats::base64;
-pub use value::{synthesize, valid_value, Fill};
+pub use value::{known_item, standing_values, synthesize, valid_value, Fill};
 
 #[cfg(test)]
 mod tests;

@@ -3,10 +3,12 @@
 //!
 //! May import `spec` and the rest of `synth`.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::build::Synth;
-use crate::spec::{Direction, SchemaRef, Schemas};
+use crate::spec::{Api, Direction, Graph, Operation, ParamLocation, SchemaRef, Schemas};
 
 /// How to fill a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,4 +108,58 @@ pub fn valid_value(
         schema.0,
         first_error.unwrap_or_default()
     ))
+}
+
+/// A value for each path parameter that names an item nothing in the spec creates
+/// ([`Graph::standing`]), fitting its schema: the items the spec-driven stub holds from the
+/// start, and the fixture values a run against it is given.
+pub fn standing_values(api: &Api, graph: &Graph) -> BTreeMap<String, String> {
+    graph
+        .standing(api)
+        .into_iter()
+        .map(|(name, op)| {
+            let schema = op
+                .parameters
+                .iter()
+                .find(|p| p.name == name && p.location == ParamLocation::Path)
+                .and_then(|p| p.schema.as_ref());
+            let value = schema
+                .and_then(|s| valid_value(&api.schemas, s, Direction::Request, 1).ok())
+                .map_or_else(
+                    || format!("contractor-{name}"),
+                    |v| match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    },
+                );
+            (name, value)
+        })
+        .collect()
+}
+
+/// The item path parameter `name` of `op` names when the spec shows one: the parameter's
+/// example, else the example (default, const, enum value) its schema gives, unvaried.
+pub fn known_item(api: &Api, op: &Operation, name: &str) -> Option<String> {
+    let param = op
+        .parameters
+        .iter()
+        .find(|p| p.name == name && p.location == ParamLocation::Path)?;
+    let value = match &param.example {
+        Some(example) => example.clone(),
+        None => {
+            let schema_ref = param.schema.as_ref()?;
+            let schema = api.schemas.get(schema_ref)?;
+            let shown = ["enum", "const", "example", "examples", "default"]
+                .iter()
+                .any(|k| api.schemas.keyword(schema, k).is_some());
+            if !shown {
+                return None;
+            }
+            valid_value(&api.schemas, schema_ref, Direction::Request, 0).ok()?
+        }
+    };
+    Some(match value {
+        Value::String(s) => s,
+        other => other.to_string(),
+    })
 }

@@ -1,6 +1,7 @@
-//! Resources kept in memory: collections with a create/read/delete shape found in the spec,
-//! the store of created items, and answering success on them (create, list, read, replace,
-//! delete).
+//! Resources kept in memory: the spec's resource graph (`spec::Graph`), the store of created
+//! items, and answering success on them (create, list, read, replace, delete). An item is
+//! stored under its parents' ids and its own, so a request below a parent that was never
+//! created (or was deleted) answers 404, as a real server would.
 //!
 //! May import `spec`, `scenario::synth` and the rest of `stub`.
 
@@ -11,26 +12,22 @@ use serde_json::{json, Value};
 use super::media::{preferred_media, success_response, value_text};
 use super::stub::SpecStub;
 use crate::scenario::synth;
-use crate::spec::{Api, Direction, Method, Operation, ResponseSpec};
+use crate::spec::{
+    id_candidates, names_an_item, Direction, IdSource, Method, Operation, Producer, Resource,
+    ResponseSpec,
+};
 use crate::stub::{StubRequest, StubResponse};
 
-/// A collection with create/read/delete operations.
-#[derive(Debug, Clone)]
-pub(super) struct Resource {
-    /// The collection path template (`/pet`).
-    pub(super) collection: String,
-    /// The item's parameter name (`petId`).
-    pub(super) param: String,
-    /// The body property that holds the id, when the item schema has one.
-    pub(super) id_field: Option<String>,
-    /// Whether ids are integers.
-    pub(super) integer_ids: bool,
-}
-
+/// Created items, by resource (its index in the graph), keyed by their item path's values.
 #[derive(Default)]
 pub(super) struct Store {
-    pub(super) items: HashMap<String, BTreeMap<String, Value>>,
+    pub(super) items: HashMap<usize, BTreeMap<String, Value>>,
     pub(super) next_id: u64,
+}
+
+/// The key of an item: its parents' ids and its own.
+fn key(values: &[&str]) -> String {
+    values.join("\u{1f}")
 }
 
 impl SpecStub {
@@ -47,265 +44,409 @@ impl SpecStub {
                 &json!({"error": format!("{} documents no success response", op.id)}),
             );
         };
-        // Create on a collection.
-        if op.method == Method::Post {
-            if let Some(resource) = self.resources.iter().find(|r| r.collection == op.path) {
-                return self.create(op, resource, code, response, request, example);
+        if let Some(missing) = self.missing(op, params) {
+            // A missing item (or parent) is 404, where the spec documents one.
+            if let Some(out) = self.documented_error(op, 404, &format!("no item {missing}")) {
+                return out;
             }
         }
-        // List a collection: what was created, when the documented body is a plain list.
-        if op.method == Method::Get {
-            if let Some(resource) = self.resources.iter().find(|r| r.collection == op.path) {
-                if let Some(listed) = self.listing(resource, response) {
-                    return self.render(op, response, code, example, Some(listed));
-                }
+        let values = path_values(self, op, params);
+        if let Some(index) = self.graph.created_by(op) {
+            let r = &self.graph.resources[index];
+            let exists = r.id == IdSource::Chosen && self.stored(index, &values).is_some();
+            if !exists {
+                return self.create(op, index, &values, (code, response), request, example);
             }
         }
-        let found = self.on_item(op, params, (code, response), request, example);
-        found.unwrap_or_else(|| self.render(op, response, code, example, None))
+        if let Some(index) = self.graph.listed_by(op) {
+            if let Some(listed) = self.listing(index, &values, response, example) {
+                return self.render(op, response, code, example, Some(listed));
+            }
+        }
+        if let Some(index) = self.graph.item_of(op) {
+            if let Some(out) = self.on_item(op, index, &values, (code, response), request, example)
+            {
+                return out;
+            }
+        }
+        self.render(op, response, code, example, None)
     }
 
-    /// The answer to reading, replacing or deleting one stored item (or acting on something
-    /// below it), when `op` is such an operation and has one.
-    pub(super) fn on_item(
-        &self,
-        op: &Operation,
-        params: &[(String, String)],
-        (code, response): (u16, &ResponseSpec),
-        request: &StubRequest,
-        example: Option<&str>,
-    ) -> Option<StubResponse> {
-        let item_id = |r: &Resource| {
-            params
-                .iter()
-                .find(|(n, _)| *n == r.param)
-                .map(|(_, v)| v.clone())
-        };
-        // Read, replace or delete one item, or act on something below it.
-        let item_path = |r: &Resource| format!("{}/{{{}}}", r.collection, r.param);
-        if let Some(resource) = self.resources.iter().find(|r| {
-            let item = item_path(r);
-            op.path == item || op.path.starts_with(&format!("{item}/"))
-        }) {
-            let id = item_id(resource).unwrap_or_default();
-            let exact = op.path == item_path(resource);
-            let mut store = self.lock();
-            let items = store.items.entry(resource.collection.clone()).or_default();
-            let known = items.get(&id).cloned();
-            match (op.method, known) {
-                (Method::Get, Some(item)) if exact => {
-                    return Some(self.render(op, response, code, example, Some(item)))
+    /// The first path parameter of `op` whose item (or parent) the store does not hold, as
+    /// `{name}=value`. A client-chosen id being created is not missing.
+    fn missing(&self, op: &Operation, params: &[(String, String)]) -> Option<String> {
+        let values = path_values(self, op, params);
+        let creating = self.graph.created_by(op).map(|i| &self.graph.resources[i]);
+        for (at, (name, producer)) in self.graph.needs(op).iter().enumerate() {
+            if creating.is_some_and(|r| r.id == IdSource::Chosen && &r.param == name) {
+                continue;
+            }
+            let Some(Producer::Resource(index)) = producer else {
+                // An identifier nothing creates: the stub holds one item, the spec's example
+                // or the standing value.
+                let holds = self.standing_item(op, name);
+                if producer.is_none() && holds.is_some_and(|v| v != values[at]) {
+                    return Some(format!("{{{name}}}={}", values[at]));
                 }
-                (Method::Delete, Some(_)) if exact => {
-                    items.remove(&id);
-                    return Some(self.render(op, response, code, example, None));
-                }
-                (Method::Put | Method::Patch, Some(item)) if exact => {
-                    let mut updated = item.clone();
-                    if let (Ok(Value::Object(patch)), Value::Object(target)) =
-                        (serde_json::from_slice::<Value>(&request.body), &mut updated)
-                    {
-                        for (k, v) in patch {
-                            if Some(&k) != resource.id_field.as_ref() {
-                                target.insert(k, v);
-                            }
-                        }
-                    }
-                    // A change that would break the documented item (a PATCH document, say)
-                    // leaves the stored item as it was.
-                    let schema = preferred_media(&response.content).and_then(|m| m.schema.clone());
-                    let valid = schema.as_ref().is_none_or(|s| {
-                        self.api
-                            .schemas
-                            .accepts(s, Direction::Response, &updated)
-                            .unwrap_or(false)
-                    });
-                    let kept = if valid { updated } else { item };
-                    items.insert(id, kept.clone());
-                    return Some(self.render(op, response, code, example, Some(kept)));
-                }
-                (_, None) => {
-                    drop(store);
-                    // A missing item is 404: documented, or under `default`.
-                    if let Some(not_found) = op.response_for(404) {
-                        return Some(self.render(op, not_found, 404, None, None));
-                    }
-                }
-                _ => {}
+                continue;
+            };
+            if self.stored(*index, &values[..=at]).is_none() {
+                return Some(format!("{{{name}}}={}", values[at]));
             }
         }
         None
     }
 
+    /// The one item the stub holds for path parameter `name` of `op` when nothing creates
+    /// it: the parameter's example, else the standing value; `None` for what names no item.
+    fn standing_item(&self, op: &Operation, name: &str) -> Option<String> {
+        if !names_an_item(name) {
+            return None;
+        }
+        synth::known_item(&self.api, op, name).or_else(|| self.standing.get(name).cloned())
+    }
+
+    /// The stored item of resource `index` whose item path values are `values`.
+    fn stored(&self, index: usize, values: &[&str]) -> Option<Value> {
+        let store = self.lock();
+        store.items.get(&index)?.get(&key(values)).cloned()
+    }
+
+    /// Reading, replacing or deleting one stored item; `None` when it is none of those.
+    fn on_item(
+        &self,
+        op: &Operation,
+        index: usize,
+        values: &[&str],
+        (code, response): (u16, &ResponseSpec),
+        request: &StubRequest,
+        example: Option<&str>,
+    ) -> Option<StubResponse> {
+        let id_field = match &self.graph.resources[index].id {
+            IdSource::Response(pointer) => pointer.rsplit('/').next().map(str::to_owned),
+            IdSource::Request(field) => Some(field.clone()),
+            _ => None,
+        };
+        let mut store = self.lock();
+        let items = store.items.entry(index).or_default();
+        let k = key(values);
+        let item = items.get(&k).cloned()?;
+        match op.method {
+            Method::Get => {
+                drop(store);
+                // What was stored from a create without a body (or of another shape) is
+                // read as the documented item, with its id.
+                let item = if self.fits(response, &item) {
+                    item
+                } else {
+                    let mut read = self.body_for(response, example, 0)?;
+                    if let IdSource::Response(pointer) = &self.graph.resources[index].id {
+                        if let Some(id) = item.pointer(pointer).cloned() {
+                            set_at(&mut read, pointer, id);
+                        }
+                    }
+                    read
+                };
+                Some(self.render(op, response, code, example, Some(item)))
+            }
+            Method::Delete => {
+                items.remove(&k);
+                drop(store);
+                Some(self.render(op, response, code, example, None))
+            }
+            Method::Put | Method::Patch => {
+                let mut updated = item.clone();
+                if let (Ok(Value::Object(patch)), Value::Object(target)) =
+                    (serde_json::from_slice::<Value>(&request.body), &mut updated)
+                {
+                    for (k, v) in patch {
+                        if Some(&k) != id_field.as_ref() {
+                            target.insert(k, v);
+                        }
+                    }
+                }
+                // A change that would break the documented item (a PATCH document, say)
+                // leaves the stored item as it was.
+                let kept = if self.fits(response, &updated) {
+                    updated
+                } else {
+                    item
+                };
+                items.insert(k, kept.clone());
+                drop(store);
+                Some(self.render(op, response, code, example, Some(kept)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `value` is valid for `response`'s preferred body schema (true without one).
+    fn fits(&self, response: &ResponseSpec, value: &Value) -> bool {
+        preferred_media(&response.content)
+            .and_then(|m| m.schema.as_ref())
+            .is_none_or(|s| {
+                self.api
+                    .schemas
+                    .accepts(s, Direction::Response, value)
+                    .unwrap_or(false)
+            })
+    }
+
     fn create(
         &self,
         op: &Operation,
-        resource: &Resource,
-        code: u16,
-        response: &ResponseSpec,
+        index: usize,
+        values: &[&str],
+        (code, response): (u16, &ResponseSpec),
         request: &StubRequest,
         example: Option<&str>,
     ) -> StubResponse {
+        let resource = &self.graph.resources[index];
+        let sent = serde_json::from_slice::<Value>(&request.body).ok();
         let mut store = self.lock();
         store.next_id += 1;
         let seq = store.next_id;
-        let id = self.new_id(response, resource, seq, &store);
-        let mut item = self.body_for(response, example, seq).unwrap_or(Value::Null);
-        if let (Value::Object(target), Ok(Value::Object(sent))) =
-            (&mut item, serde_json::from_slice::<Value>(&request.body))
+        let (id, pointer) = self.fresh_id(index, values, response, sent.as_ref(), &store);
+        let mut parents: Vec<&str> = values.to_vec();
+        if resource.id == IdSource::Chosen {
+            parents.pop();
+        }
+        let id_text = value_text(&id);
+        let mut path = parents.clone();
+        path.push(&id_text);
+        let k = key(&path);
+        if store
+            .items
+            .get(&index)
+            .is_some_and(|items| items.contains_key(&k))
         {
+            drop(store);
+            // The same client-chosen id twice: a conflict, where the spec documents one.
+            if let Some(conflict) = op.response_for(409).filter(|_| op.method == Method::Post) {
+                return self.render(op, conflict, 409, None, None);
+            }
+            return self.render(op, response, code, example, None);
+        }
+        // A create without a body (a PUT answering 204) stores what a read answers.
+        let shape = if response.content.is_empty() {
+            resource
+                .read
+                .as_deref()
+                .and_then(|r| self.api.operation(r))
+                .and_then(success_response)
+                .map_or(response, |(_, r)| r)
+        } else {
+            response
+        };
+        let pointer = pointer.or_else(|| self.id_property(shape, resource));
+        let with_id = |mut item: Value| {
+            if let Some(pointer) = &pointer {
+                set_at(&mut item, pointer, id.clone());
+            }
+            item
+        };
+        let response_for_create = response;
+        let response = shape;
+        let mut item = self.body_for(response, example, seq).unwrap_or(Value::Null);
+        if let (Value::Object(target), Some(Value::Object(sent))) = (&mut item, &sent) {
             for (k, v) in sent {
-                target.insert(k, v);
+                target.insert(k.clone(), v.clone());
             }
         }
-        if let (Some(field), Value::Object(target)) = (&resource.id_field, &mut item) {
-            target.insert(field.clone(), id.clone());
-        }
+        item = with_id(item);
         // The merged item must still match the documented response; otherwise keep the
         // synthesized one (with its id).
-        let schema = response.content.first().and_then(|m| m.schema.clone());
-        if let Some(schema) = &schema {
-            let valid = self
-                .api
-                .schemas
-                .accepts(schema, Direction::Response, &item)
-                .unwrap_or(true);
-            if !valid {
-                item = self.body_for(response, example, seq).unwrap_or(Value::Null);
-                if let (Some(field), Value::Object(target)) = (&resource.id_field, &mut item) {
-                    target.insert(field.clone(), id.clone());
-                }
-            }
+        if !self.fits(response, &item) {
+            item = with_id(self.body_for(response, example, seq).unwrap_or(Value::Null));
         }
-        let key = value_text(&id);
         store
             .items
-            .entry(resource.collection.clone())
+            .entry(index)
             .or_default()
-            .insert(key, item.clone());
+            .insert(k, item.clone());
         drop(store);
-        self.render(op, response, code, example, Some(item))
+        self.render(op, response_for_create, code, example, Some(item))
     }
 
-    /// and they fit it.
-    fn listing(&self, resource: &Resource, response: &ResponseSpec) -> Option<Value> {
+    /// The id of a new item of resource `index` under `values` (its parents, and its own
+    /// id when the client chose it), and the pointer to set it at in the stored item.
+    fn fresh_id(
+        &self,
+        index: usize,
+        values: &[&str],
+        response: &ResponseSpec,
+        sent: Option<&Value>,
+        store: &Store,
+    ) -> (Value, Option<String>) {
+        let resource = &self.graph.resources[index];
+        let seq = store.next_id;
+        match &resource.id {
+            IdSource::Response(pointer) => {
+                let taken = |id: &Value| {
+                    let text = value_text(id);
+                    let mut path = values.to_vec();
+                    path.push(&text);
+                    store
+                        .items
+                        .get(&index)
+                        .is_some_and(|items| items.contains_key(&key(&path)))
+                };
+                let id = (0..16)
+                    .map(|attempt| {
+                        self.new_id(
+                            response,
+                            pointer,
+                            resource.integer_ids,
+                            seq + attempt * 100_003,
+                        )
+                    })
+                    .find(|id| !taken(id))
+                    .unwrap_or_else(|| json!(format!("{seq}")));
+                (id, Some(pointer.clone()))
+            }
+            IdSource::Request(field) => (
+                sent.as_ref()
+                    .and_then(|b| b.get(field))
+                    .cloned()
+                    .unwrap_or_else(|| json!(seq.to_string())),
+                None,
+            ),
+            IdSource::Chosen => (values.last().map_or(json!(seq), |v| json!(v)), None),
+            IdSource::Unknown(_) => (json!(seq.to_string()), None),
+        }
+    }
+
+    /// The top-level property of `response`'s body that holds `resource`'s id, as a pointer.
+    fn id_property(&self, response: &ResponseSpec, resource: &Resource) -> Option<String> {
+        let schema = preferred_media(&response.content)?.schema.as_ref()?;
+        let schema = self.api.schemas.get(schema)?;
+        let collection = resource.collection.rsplit('/').next().unwrap_or_default();
+        let properties = self.api.schemas.properties(schema);
+        let top = id_candidates(&resource.param, collection)
+            .iter()
+            .find_map(|c| properties.iter().find(|(name, _)| name == c))
+            .map(|(name, _)| format!("/{name}"));
+        // `{user_id}` held as `user.id`.
+        let stem = resource
+            .param
+            .strip_suffix("_id")
+            .or_else(|| resource.param.strip_suffix("Id"))?;
+        top.or_else(|| {
+            let (name, object) = properties.iter().find(|(name, _)| *name == stem)?;
+            self.api
+                .schemas
+                .property(object, "id")
+                .map(|_| format!("/{name}/id"))
+        })
+    }
+
+    /// What a list answers: the items stored under the same parents, as the documented body
+    /// (a plain list, or the one list property of an object), when they fit it.
+    fn listing(
+        &self,
+        index: usize,
+        parents: &[&str],
+        response: &ResponseSpec,
+        example: Option<&str>,
+    ) -> Option<Value> {
         let schema_ref = preferred_media(&response.content)?.schema.as_ref()?;
         let schema = self.api.schemas.get(schema_ref)?;
-        if self.api.schemas.types(schema) != ["array"] {
-            return None;
-        }
-        let store = self.lock();
-        let items: Vec<Value> = store
-            .items
-            .get(&resource.collection)?
-            .values()
-            .cloned()
-            .collect();
-        drop(store);
-        let listed = Value::Array(items);
-        let valid = self
-            .api
-            .schemas
-            .accepts(schema_ref, Direction::Response, &listed)
-            .unwrap_or(false);
-        valid.then_some(listed)
-    }
-
-    /// A fresh id for an item of `resource`: the sequence number for integer ids, else a value
-    /// synthesized for the id property (so formats and lengths hold), made unique.
-    fn new_id(
-        &self,
-        response: &ResponseSpec,
-        resource: &Resource,
-        seq: u64,
-        store: &Store,
-    ) -> Value {
-        if resource.integer_ids {
-            return json!(seq);
-        }
-        let taken = |v: &Value| {
+        let prefix = format!("{}\u{1f}", key(parents));
+        let items: Vec<Value> = {
+            let store = self.lock();
             store
                 .items
-                .get(&resource.collection)
-                .is_some_and(|items| items.contains_key(&value_text(v)))
+                .get(&index)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter(|(k, _)| parents.is_empty() || k.starts_with(&prefix))
+                        .map(|(_, v)| v.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
         };
-        let schema = resource.id_field.as_ref().and_then(|field| {
-            let media = preferred_media(&response.content)?;
-            let schema = self.api.schemas.get(media.schema.as_ref()?)?;
-            self.api.schemas.property(schema, field)
-        });
-        if let Some(schema) = schema {
-            for attempt in 0..16 {
-                let candidate = synth::synthesize(
-                    &self.api.schemas,
-                    schema,
-                    Direction::Response,
-                    synth::Fill::Required,
-                    seq.wrapping_mul(7919).wrapping_add(attempt),
-                );
-                if candidate.is_string() && !taken(&candidate) {
-                    return candidate;
+        let listed = if self.api.schemas.types(schema).contains(&"array") {
+            Value::Array(items)
+        } else {
+            // The list property the items fit in (SCIM's `Resources`, not its `schemas`).
+            let body = self.body_for(response, example, 0)?;
+            self.api
+                .schemas
+                .properties(schema)
+                .into_iter()
+                .filter(|(_, p)| self.api.schemas.types(p).contains(&"array"))
+                .find_map(|(name, _)| {
+                    let mut candidate = body.clone();
+                    candidate
+                        .as_object_mut()?
+                        .insert(name.to_owned(), Value::Array(items.clone()));
+                    self.fits(response, &candidate).then_some(candidate)
+                })?
+        };
+        self.fits(response, &listed).then_some(listed)
+    }
+
+    /// A fresh id for the property at `pointer` of the created item: the sequence number for
+    /// integer ids, else a value synthesized for the property (so formats and lengths hold).
+    fn new_id(&self, response: &ResponseSpec, pointer: &str, integer: bool, seq: u64) -> Value {
+        if integer {
+            return json!(seq);
+        }
+        let schema = preferred_media(&response.content)
+            .and_then(|m| m.schema.as_ref())
+            .and_then(|s| self.api.schemas.get(s))
+            .and_then(|mut schema| {
+                for name in pointer.split('/').skip(1) {
+                    schema = self.api.schemas.property(schema, name)?;
                 }
+                Some(schema)
+            });
+        if let Some(schema) = schema {
+            let candidate = synth::synthesize(
+                &self.api.schemas,
+                schema,
+                Direction::Response,
+                synth::Fill::Required,
+                seq.wrapping_mul(7919),
+            );
+            if candidate.is_string() {
+                return candidate;
             }
         }
         json!(seq.to_string())
     }
 }
 
-/// Collections with a create (POST on the collection) and an item GET or DELETE below it.
-pub(super) fn find_resources(api: &Api) -> Vec<Resource> {
-    let mut out = Vec::new();
-    for create in api
-        .operations
+/// The values of `op`'s path parameters, in path order.
+fn path_values<'a>(
+    stub: &SpecStub,
+    op: &Operation,
+    params: &'a [(String, String)],
+) -> Vec<&'a str> {
+    stub.graph
+        .needs(op)
         .iter()
-        .filter(|o| o.method == Method::Post && !o.path.ends_with('}'))
-    {
-        let prefix = format!("{}/{{", create.path.trim_end_matches('/'));
-        let item_ops: Vec<&Operation> = api
-            .operations
-            .iter()
-            .filter(|o| {
-                o.path.starts_with(&prefix)
-                    && o.path.ends_with('}')
-                    && !o.path[prefix.len()..].contains('/')
-            })
-            .collect();
-        let Some(item) = item_ops
-            .iter()
-            .find(|o| o.method == Method::Get)
-            .or_else(|| item_ops.first())
-        else {
-            continue;
-        };
-        let param = item.path[prefix.len()..item.path.len() - 1].to_owned();
-        let (id_field, integer_ids) = id_field_of(api, create, &param);
-        out.push(Resource {
-            collection: create.path.trim_end_matches('/').to_owned(),
-            param,
-            id_field,
-            integer_ids,
-        });
-    }
-    out
+        .map(|(name, _)| {
+            params
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or("", |(_, v)| v.as_str())
+        })
+        .collect()
 }
 
-/// The property of the created item that holds its id: one named like the path parameter,
-/// else `id`.
-fn id_field_of(api: &Api, create: &Operation, param: &str) -> (Option<String>, bool) {
-    let Some((_, response)) = success_response(create) else {
-        return (None, false);
-    };
-    let Some(schema) = preferred_media(&response.content)
-        .and_then(|m| m.schema.as_ref())
-        .and_then(|s| api.schemas.get(s))
-    else {
-        return (None, false);
-    };
-    for name in [param, "id"] {
-        if let Some(p) = api.schemas.property(schema, name) {
-            let integer = api.schemas.types(p).contains(&"integer");
-            return (Some(name.to_owned()), integer);
-        }
+/// Sets the property at a JSON pointer of one or two levels.
+fn set_at(item: &mut Value, pointer: &str, value: Value) {
+    let names: Vec<&str> = pointer.split('/').skip(1).collect();
+    let mut target = item;
+    for name in &names[..names.len().saturating_sub(1)] {
+        let Some(next) = target.get_mut(*name) else {
+            return;
+        };
+        target = next;
     }
-    (None, false)
+    if let (Some(last), Value::Object(map)) = (names.last(), target) {
+        map.insert((*last).to_owned(), value);
+    }
 }

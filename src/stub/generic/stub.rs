@@ -4,16 +4,16 @@
 //!
 //! May import `spec`, `scenario::synth` and the rest of `stub`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use super::media::{is_json, preferred_media, value_text};
-use super::resources::{find_resources, Resource, Store};
+use super::resources::Store;
 use crate::scenario::synth;
-use crate::spec::{Api, Direction, Method, Operation, ResponseSpec, StatusKey};
+use crate::spec::{Api, Direction, Graph, Method, Operation, ResponseSpec, StatusKey};
 use crate::stub::mutants::Mutant;
 use crate::stub::router::{best_match, PathTemplate};
 use crate::stub::{Responder, StubRequest, StubResponse};
@@ -24,7 +24,10 @@ pub struct SpecStub {
     pub(super) routes: Vec<PathTemplate>,
     /// Server base paths (`/api/v3`) a request path may start with.
     pub(super) base_paths: Vec<String>,
-    pub(super) resources: Vec<Resource>,
+    /// The spec's resources: what the stub stores.
+    pub(super) graph: Graph,
+    /// The one item the stub holds for each identifier nothing in the spec creates.
+    pub(super) standing: BTreeMap<String, String>,
     pub(super) store: Mutex<Store>,
     pub(super) mutants: BTreeSet<Mutant>,
     pub(super) slow_delay: Duration,
@@ -79,12 +82,14 @@ impl SpecStub {
                 (!path.is_empty()).then(|| path.to_owned())
             })
             .collect();
-        let resources = find_resources(&api);
+        let graph = Graph::of(&api);
+        let standing = synth::standing_values(&api, &graph);
         SpecStub {
             api,
             routes,
             base_paths,
-            resources,
+            graph,
+            standing,
             store: Mutex::new(Store::default()),
             mutants: mutants.iter().copied().filter(|m| m.is_generic()).collect(),
             slow_delay,
@@ -189,6 +194,31 @@ impl SpecStub {
             return out;
         }
         self.succeed(op, &params, request, prefer.example.as_deref())
+    }
+
+    /// The answer for an error `status` that `op` documents: its response (the code, its
+    /// range or `default`), else, for a code documented in prose, a Google error body.
+    /// `None` when the spec documents no such outcome.
+    pub(super) fn documented_error(
+        &self,
+        op: &Operation,
+        status: u16,
+        problem: &str,
+    ) -> Option<StubResponse> {
+        let mut out = if let Some(response) = op.response_for(status) {
+            self.render(op, response, status, None, None)
+        } else {
+            let code = op
+                .error_codes
+                .iter()
+                .find(|c| c.http_status == Some(status))?;
+            StubResponse::json(
+                status,
+                &json!({"error": {"code": status, "message": problem, "status": code.name}}),
+            )
+        };
+        out.set_header("x-contractor-problem", problem);
+        Some(out)
     }
 
     /// The body of `response`: a named or first example, else a synthesized valid value.
