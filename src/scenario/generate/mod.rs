@@ -239,6 +239,7 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
         raw_body,
         expect: StepExpect::default(),
         captures: Vec::new(),
+        setup: false,
     }
 }
 
@@ -254,6 +255,7 @@ fn param_text(v: &Value) -> String {
 /// cleanup step deleting it.
 fn setup(api: &Api, r: &Resource<'_>, options: &GenerateOptions, seed: u64) -> (Step, Vec<Step>) {
     let mut create = valid_step(api, r.create, options, seed);
+    create.setup = true;
     create.expect.status = success_status(r.create);
     create.captures.push((
         "created_id".to_owned(),
