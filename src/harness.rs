@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use libtest_mimic::{Arguments, Trial};
+use libtest_mimic::{Arguments, Completion, Trial};
 
 use crate::check::Verdict;
 use crate::config::Config;
@@ -16,7 +16,7 @@ use crate::error::{Error, EXIT_FAILED, EXIT_OK};
 use crate::report::{self, files::RunInfo, Record};
 use crate::run::interrupt::{self, EXIT_INTERRUPTED};
 use crate::scenario::Scenario;
-use crate::suite::{new_runtime, probe_target, Suite};
+use crate::suite::{new_runtime, probe_target, SetupLedger, Suite};
 
 /// A suite being run: its trials' records, and the run's time budget.
 pub struct Run {
@@ -25,6 +25,16 @@ pub struct Run {
     time_budget: Duration,
     deadline: OnceLock<Option<Instant>>,
     records: Mutex<Vec<Record>>,
+    setups: SetupLedger,
+}
+
+/// Marks a scenario settled in the ledger when its trial ends, however it ends.
+struct Settled<'a>(&'a SetupLedger, usize);
+
+impl Drop for Settled<'_> {
+    fn drop(&mut self) {
+        self.0.release(self.1);
+    }
 }
 
 /// Whether `args` select `scenario` by name (`--filter`/`--exact` and `--skip`).
@@ -55,6 +65,7 @@ impl Run {
     /// A run of `suite` within `time_budget` (counted from its first trial).
     pub fn new(suite: Suite, time_budget: Duration) -> Run {
         Run {
+            setups: SetupLedger::new(&suite.scenarios),
             suite,
             time_budget,
             deadline: OnceLock::new(),
@@ -62,8 +73,17 @@ impl Run {
         }
     }
 
+    /// Says which scenarios this run executes, so that a failed setup is attributed to the
+    /// earliest of them in suite order (see [`SetupLedger`]); until it is called, to the
+    /// earliest that has already finished.
+    pub fn plan(&self, runs: Vec<bool>) {
+        self.setups.plan(runs);
+    }
+
     /// One trial per scenario: `{operationId}::{outcome}::{variant}`; a scenario that cannot
-    /// run is an ignored trial whose run (with `--ignored`) fails with the reason.
+    /// run is an ignored trial whose run (with `--ignored`) fails with the reason. A scenario
+    /// blocked by an earlier one's failed setup ends ignored at run time, with
+    /// `blocked by ID: setup OPERATION failed`: the earlier one fails the run.
     pub fn trials(self: &Arc<Self>, runtime: &tokio::runtime::Handle) -> Vec<Trial> {
         self.suite
             .scenarios
@@ -77,7 +97,7 @@ impl Run {
                 } else {
                     "read-only"
                 };
-                Trial::test(s.id.clone(), move || {
+                Trial::ignorable_test(s.id.clone(), move || {
                     run.execute_trial(i, &handle).map_err(Into::into)
                 })
                 .with_ignored_flag(s.ignored.is_some())
@@ -87,8 +107,14 @@ impl Run {
     }
 
     /// Runs scenario `i` as one trial: not at all when it is ignored, interrupted or past the
-    /// time budget; keeps its record; the failure text when it did not pass.
-    pub fn execute_trial(&self, i: usize, handle: &tokio::runtime::Handle) -> Result<(), String> {
+    /// time budget; keeps its record; ignored when an earlier scenario's failed setup blocks
+    /// it; the failure text when it did not pass.
+    pub fn execute_trial(
+        &self,
+        i: usize,
+        handle: &tokio::runtime::Handle,
+    ) -> Result<Completion, String> {
+        let _settled = Settled(&self.setups, i);
         let scenario = &self.suite.scenarios[i];
         if let Some(why) = &scenario.ignored {
             return Err(why.clone());
@@ -118,14 +144,34 @@ impl Run {
         }
         let start = Instant::now();
         let (verdict, exchanges) = handle.block_on(self.suite.run_scenario(scenario));
-        let record = report::outcome::record(api, scenario, &verdict, &exchanges, start.elapsed());
-        let result = match &verdict {
-            Verdict::Passed => Ok(()),
-            Verdict::Broken(why) => Err(why.clone()),
-            Verdict::Failed(_) => {
-                let text: Vec<&str> = record.failures.iter().map(|(_, t)| t.as_str()).collect();
-                Err(text.join("\n"))
+        let mut record =
+            report::outcome::record(api, scenario, &verdict, &exchanges, start.elapsed());
+        let setup = match &verdict {
+            Verdict::SetupFailed(setup, _) => Some(setup),
+            _ => None,
+        };
+        let blocker = self.setups.settle(i, setup);
+        let result = match (setup, blocker) {
+            (Some(setup), Some(j)) => {
+                let by = &self.suite.scenarios[j].id;
+                record = report::outcome::blocked(record, by, setup);
+                Ok(Completion::ignored_with(report::outcome::blocked_reason(
+                    by, setup,
+                )))
             }
+            _ => match &verdict {
+                Verdict::Passed => Ok(Completion::Completed),
+                Verdict::Broken(why) => Err(why.clone()),
+                Verdict::Failed(_) | Verdict::SetupFailed(..) => {
+                    let text: Vec<&str> = record
+                        .reason
+                        .iter()
+                        .map(String::as_str)
+                        .chain(record.failures.iter().map(|(_, t)| t.as_str()))
+                        .collect();
+                    Err(text.join("\n"))
+                }
+            },
         };
         self.keep(record);
         result
@@ -173,10 +219,17 @@ impl Run {
             .filter(|(_, s)| selected(args, s))
             .map(|(i, s)| (i, s.id.as_str()))
             .collect();
+        let mut runs = vec![false; self.suite.scenarios.len()];
+        for (i, _) in &chosen {
+            runs[*i] = true;
+        }
+        self.plan(runs);
         let workers = args
             .test_threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-        report::progress::run_with_progress(&chosen, workers, |i| self.execute_trial(i, handle))
+        report::progress::run_with_progress(&chosen, workers, |i| {
+            self.execute_trial(i, handle).map(|_| ())
+        })
     }
 
     /// Prints the annotations, the coverage table and the summary, and writes the reports.
@@ -318,12 +371,29 @@ fn try_run(config: &Config, args: &Arguments, filter_must_match: bool) -> Result
     let failed = if interactive {
         run.run_with_progress(runtime.handle(), args)
     } else {
-        let conclusion = libtest_mimic::run(args, run.trials(runtime.handle()));
+        let trials = run.trials(runtime.handle());
+        // Exactly the trials libtest-mimic will call, by its own rules.
+        run.plan(
+            trials
+                .iter()
+                .map(|t| !args.is_filtered_out(t) && !args.is_ignored(t))
+                .collect(),
+        );
+        let conclusion = libtest_mimic::run(args, trials);
         if args.list {
             return Ok(EXIT_OK);
         }
         conclusion.has_failed()
     };
+    // A blocked scenario implies a failed one; should the failed one be missing, the run still
+    // must not read as a pass.
+    let failed = failed
+        || run.records(args).iter().any(|r| {
+            matches!(
+                r.result,
+                report::record::Result::Failed | report::record::Result::Blocked
+            )
+        });
     let records = run.report(config, args, start, failed)?;
     if !failed && !interrupt::interrupted() {
         nothing_ran(&records, args, filter_must_match)?;

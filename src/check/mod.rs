@@ -25,4 +25,4 @@ mod verdict;
 pub use context::{CheckCtx, Expectation, Failure};
 pub use select::{narrow, select};
 pub use table::{evaluate, find, Check, CheckFn, CHECKS};
-pub use verdict::{exchanges_of, Judge, Verdict};
+pub use verdict::{exchanges_of, Failures, Judge, SetupFailure, Verdict};

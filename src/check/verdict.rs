@@ -2,13 +2,19 @@
 //! failures de-duplicated across the scenario on (check, schema location).
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 use std::time::Duration;
 
+use crate::check::not_a_server_error;
 use crate::check::select::narrow;
 use crate::check::{evaluate, Check, CheckCtx, Expectation, Failure};
-use crate::run::{interpolate, Exchange, ScenarioRun};
-use crate::scenario::{Scenario, Step};
+use crate::run::{interpolate, Exchange, ScenarioRun, SendError, StepRun};
+use crate::scenario::{CaptureFrom, Scenario, Step};
 use crate::spec::Api;
+
+/// Check failures, each with the exchange it was found in. For a connection cut off before a
+/// complete response, the exchange holds the request and an empty response (status 0).
+pub type Failures = Vec<(Failure, Option<Exchange>)>;
 
 /// How one scenario ended.
 #[derive(Debug)]
@@ -16,9 +22,34 @@ pub enum Verdict {
     /// Every check held.
     Passed,
     /// Failures, each with the exchange it was found in.
-    Failed(Vec<(Failure, Option<Exchange>)>),
+    Failed(Failures),
+    /// A setup step did not give the call under test what it needs, so the scenario stopped
+    /// there: the step, with the check failures found up to it.
+    SetupFailed(SetupFailure, Failures),
     /// It could not run (a transport or template problem), and why.
     Broken(String),
+}
+
+/// A setup step (one that creates what the call under test needs) that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupFailure {
+    /// The step's number in the scenario, from 1.
+    pub step: usize,
+    /// The operation it called: the producer other scenarios may need too.
+    pub operation: String,
+    /// What went wrong, in the same words for the same fault in every scenario (no URL, no
+    /// port): `status 500, expected 201`.
+    pub what: String,
+}
+
+impl fmt::Display for SetupFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "setup step {} ({}) failed: {}",
+            self.step, self.operation, self.what
+        )
+    }
 }
 
 /// What the checks of one run need besides the exchanges.
@@ -32,31 +63,112 @@ pub struct Judge<'a> {
 }
 
 impl Judge<'_> {
-    /// The verdict on `run`, a run of `scenario`: broken at the first step without a response,
-    /// else every enabled check on every step's exchange (cleanup steps are not judged).
+    /// The verdict on `run`, a run of `scenario`: every enabled check on every step's exchange
+    /// (cleanup steps are not judged). A connection cut off before a complete response fails
+    /// `not_a_server_error`; a setup step that stopped the scenario (no response, a status
+    /// other than the one it expects, a capture it could not take) is a setup failure; any
+    /// other step without a response leaves the scenario broken.
     pub fn judge(&self, scenario: &Scenario, run: &ScenarioRun) -> Verdict {
-        let mut failures: Vec<(Failure, Option<Exchange>)> = Vec::new();
+        let mut failures: Failures = Vec::new();
         let mut seen = HashSet::new();
+        let mut keep = |f: Failure, e: Option<Exchange>| {
+            if seen.insert(f.dedup_key()) {
+                failures.push((f, e));
+            }
+        };
         for step_run in run.steps.iter().filter(|s| !s.cleanup) {
             let step = &scenario.steps[step_run.index];
-            let Some(exchange) = &step_run.exchange else {
-                let why = step_run.error.clone().unwrap_or_default();
-                return Verdict::Broken(format!(
-                    "step {} ({}) could not run: {why}",
-                    step_run.index + 1,
-                    step.operation
-                ));
+            let setup_failure = |what: String| SetupFailure {
+                step: step_run.index + 1,
+                operation: step.operation.clone(),
+                what,
             };
-            for f in self.judge_step(step, exchange, &run.vars) {
-                if seen.insert(f.dedup_key()) {
-                    failures.push((f, Some(exchange.clone())));
+            if let Some(exchange) = &step_run.exchange {
+                for f in self.judge_step(step, exchange, &run.vars) {
+                    keep(f, Some(exchange.clone()));
                 }
+                if let Some(what) = setup_fault(step, exchange, &run.vars) {
+                    return Verdict::SetupFailed(setup_failure(what), failures);
+                }
+                continue;
             }
+            let cut_off = self.cut_off(step, step_run);
+            let cut = cut_off.is_some();
+            if let Some((f, e)) = cut_off {
+                keep(f, Some(e));
+            }
+            let what = step_run
+                .error
+                .as_ref()
+                .map(|e| match e {
+                    SendError::CutOff { .. } => {
+                        "connection closed before a complete response".to_owned()
+                    }
+                    SendError::Failed(why) => why.clone(),
+                })
+                .unwrap_or_default();
+            if step.setup {
+                return Verdict::SetupFailed(setup_failure(what), failures);
+            }
+            if cut {
+                break;
+            }
+            let why = step_run.error.as_ref().map(ToString::to_string);
+            return Verdict::Broken(format!(
+                "step {} ({}) could not run: {}",
+                step_run.index + 1,
+                step.operation,
+                why.unwrap_or_default()
+            ));
         }
         if failures.is_empty() {
             Verdict::Passed
         } else {
             Verdict::Failed(failures)
+        }
+    }
+
+    /// The `not_a_server_error` failure for a step whose connection was cut off, with the
+    /// request it was sending, when that check is on for the step.
+    fn cut_off(&self, step: &Step, step_run: &StepRun) -> Option<(Failure, Exchange)> {
+        let Some(SendError::CutOff {
+            request,
+            reason,
+            elapsed,
+        }) = &step_run.error
+        else {
+            return None;
+        };
+        let on = narrow(self.checks, step.expect.checks.as_deref())
+            .iter()
+            .any(|c| c.name == not_a_server_error::NAME);
+        let operation = self.api.operation(&step.operation)?;
+        if !on {
+            return None;
+        }
+        let expect = Expectation::default();
+        let ctx = self.ctx(step, operation, &expect);
+        let exchange = Exchange {
+            request: (**request).clone(),
+            response: Default::default(),
+            elapsed: *elapsed,
+        };
+        Some((not_a_server_error::cut_off(&ctx, reason), exchange))
+    }
+
+    fn ctx<'c>(
+        &'c self,
+        step: &Step,
+        operation: &'c crate::spec::Operation,
+        expect: &'c Expectation,
+    ) -> CheckCtx<'c> {
+        CheckCtx {
+            api: self.api,
+            operation,
+            expect,
+            max_response_time: self.max_response_time,
+            after_delete: step.expect.after_delete,
+            after_create: step.expect.after_create,
         }
     }
 
@@ -79,20 +191,36 @@ impl Judge<'_> {
                 .as_ref()
                 .and_then(|c| interpolate(c, vars).ok()),
         };
-        let ctx = CheckCtx {
-            api: self.api,
-            operation,
-            expect: &expect,
-            max_response_time: self.max_response_time,
-            after_delete: step.expect.after_delete,
-            after_create: step.expect.after_create,
-        };
         evaluate(
-            &ctx,
+            &self.ctx(step, operation, &expect),
             exchange,
             &narrow(self.checks, step.expect.checks.as_deref()),
         )
     }
+}
+
+/// What a setup step that got a response failed to provide: the status it expects (a wrong
+/// one stops the scenario), or a value it captures for the steps after it.
+fn setup_fault(
+    step: &Step,
+    exchange: &Exchange,
+    vars: &BTreeMap<String, String>,
+) -> Option<String> {
+    if !step.setup {
+        return None;
+    }
+    let status = exchange.response.status;
+    if let Some(expected) = step.expect.status.filter(|s| *s != status) {
+        return Some(format!("status {status}, expected {expected}"));
+    }
+    let (name, from) = step.captures.iter().find(|(n, _)| !vars.contains_key(n))?;
+    let place = match from {
+        CaptureFrom::Body(pointer) => format!("no value at {pointer} in the body"),
+        CaptureFrom::Header(header) => format!("no {header} header"),
+    };
+    Some(format!(
+        "status {status} with {place} to capture as ${{{name}}}"
+    ))
 }
 
 /// Every exchange of the scenario's own steps (not cleanup), with the operation it called.
@@ -105,4 +233,104 @@ pub fn exchanges_of(scenario: &Scenario, run: &ScenarioRun) -> Vec<(String, Exch
             Some((op, s.exchange.clone()?))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::check::table::testkit::{api, exchange};
+    use crate::check::CHECKS;
+    use crate::run::{SentRequest, StepRun};
+    use crate::scenario::{Origin, Outcome, Tags};
+
+    fn scenario(steps: Vec<Step>) -> Scenario {
+        Scenario {
+            id: "s".to_owned(),
+            operation: "classroom.invitations.get".to_owned(),
+            outcome: Outcome::Success(200),
+            steps,
+            cleanup: Vec::new(),
+            tags: Tags::default(),
+            origin: Origin::Generated,
+            ignored: None,
+        }
+    }
+
+    fn create(setup: bool) -> Step {
+        Step {
+            operation: "classroom.invitations.create".to_owned(),
+            setup,
+            captures: vec![("id".to_owned(), CaptureFrom::Body("/id".to_owned()))],
+            ..Step::default()
+        }
+    }
+
+    fn ran(steps: Vec<StepRun>) -> ScenarioRun {
+        ScenarioRun {
+            steps,
+            vars: BTreeMap::new(),
+        }
+    }
+
+    fn step(index: usize, exchange: Option<Exchange>, error: Option<SendError>) -> StepRun {
+        StepRun {
+            index,
+            cleanup: false,
+            exchange,
+            error,
+        }
+    }
+
+    fn judge() -> Judge<'static> {
+        static ALL: std::sync::OnceLock<Vec<&'static Check>> = std::sync::OnceLock::new();
+        Judge {
+            api: api(),
+            checks: ALL.get_or_init(|| CHECKS.iter().collect()),
+            max_response_time: None,
+        }
+    }
+
+    #[test]
+    fn a_setup_step_without_the_value_it_captures_is_a_failed_setup() {
+        let s = scenario(vec![create(true), Step::default()]);
+        let run = ran(vec![step(0, Some(exchange(200, json!({}))), None)]);
+        match judge().judge(&s, &run) {
+            Verdict::SetupFailed(setup, _) => assert_eq!(
+                setup.to_string(),
+                "setup step 1 (classroom.invitations.create) failed: status 200 with no value at /id in the body to capture as ${id}"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_cut_off_call_fails_not_a_server_error_and_a_cut_off_setup_is_a_failed_setup() {
+        let cut = SendError::CutOff {
+            request: Box::new(SentRequest {
+                method: "POST".to_owned(),
+                url: "http://127.0.0.1:1/v1/invitations".to_owned(),
+                ..SentRequest::default()
+            }),
+            reason: "connection reset by peer".to_owned(),
+            elapsed: Duration::ZERO,
+        };
+        let run = ran(vec![step(0, None, Some(cut))]);
+        match judge().judge(&scenario(vec![create(false)]), &run) {
+            Verdict::Failed(failures) => {
+                let (f, e) = &failures[0];
+                assert_eq!(f.check, "not_a_server_error");
+                assert_eq!(e.as_ref().map(|e| e.request.method.as_str()), Some("POST"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match judge().judge(&scenario(vec![create(true), Step::default()]), &run) {
+            Verdict::SetupFailed(setup, failures) => {
+                assert_eq!(setup.what, "connection closed before a complete response");
+                assert_eq!(failures.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -53,6 +53,7 @@ pub fn json_report(info: &RunInfo<'_>, records: &[Record]) -> Value {
             "scenarios": records.len(),
             "passed": count(Result::Passed),
             "failed": count(Result::Failed),
+            "blocked": count(Result::Blocked),
             "ignored": count(Result::Ignored),
         },
         "scenarios": records.iter().map(Record::to_json).collect::<Vec<_>>(),
@@ -69,7 +70,8 @@ pub fn json_text(info: &RunInfo<'_>, records: &[Record]) -> String {
 pub struct Recorded {
     /// The spec it ran.
     pub spec: Option<PathBuf>,
-    /// The ids of the scenarios that failed, in order.
+    /// The ids of the scenarios that failed or were blocked by another's failed setup, in
+    /// order.
     pub failed: Vec<String>,
 }
 
@@ -87,7 +89,7 @@ pub fn read_recorded(path: &Path) -> std::result::Result<Recorded, Error> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|s| s["result"] == "failed")
+        .filter(|s| s["result"] == "failed" || s["result"] == "blocked")
         .filter_map(|s| s["id"].as_str().map(str::to_owned))
         .collect();
     Ok(Recorded {
@@ -101,18 +103,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_recorded_run_gives_its_spec_and_failed_ids_in_order() {
+    fn a_recorded_run_gives_its_spec_and_failed_and_blocked_ids_in_order() {
         let dir = std::env::temp_dir().join(format!("contractor-files-{}", std::process::id()));
         let path = dir.join("nested").join("run.json");
         let doc = json!({"spec": "a.yaml", "scenarios": [
             {"id": "x::200", "result": "failed"},
             {"id": "y::200", "result": "passed"},
             {"id": "z::404", "result": "failed"},
+            {"id": "z::409", "result": "blocked"},
         ]});
         write_atomically(&path, &doc.to_string()).expect("write");
         let recorded = read_recorded(&path).expect("read");
         assert_eq!(recorded.spec, Some(PathBuf::from("a.yaml")));
-        assert_eq!(recorded.failed, ["x::200", "z::404"]);
+        assert_eq!(recorded.failed, ["x::200", "z::404", "z::409"]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! JUnit XML, as GitHub, GitLab and Jenkins read it: a test suite per API, a test case per
-//! scenario, the failure text as in the terminal.
+//! scenario, the failure text as in the terminal. JUnit has no "blocked": a scenario blocked by
+//! another's failed setup is skipped, with the blocking scenario in its message.
 
 use std::fmt::Write as _;
 
@@ -25,6 +26,7 @@ fn escape(s: &str) -> String {
 /// The JUnit XML document for one API's records.
 pub fn render(api: &str, records: &[Record]) -> String {
     let count = |r: Result| records.iter().filter(|x| x.result == r).count();
+    let skipped = count(Result::Ignored) + count(Result::Blocked);
     let seconds: f64 = records.iter().map(|r| r.elapsed_ms).sum::<f64>() / 1e3;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -32,7 +34,7 @@ pub fn render(api: &str, records: &[Record]) -> String {
         "<testsuites name=\"contractor\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{seconds:.3}\">",
         records.len(),
         count(Result::Failed),
-        count(Result::Ignored)
+        skipped
     );
     let _ = writeln!(
         out,
@@ -40,7 +42,7 @@ pub fn render(api: &str, records: &[Record]) -> String {
         escape(api),
         records.len(),
         count(Result::Failed),
-        count(Result::Ignored)
+        skipped
     );
     for r in records {
         let _ = write!(
@@ -52,7 +54,7 @@ pub fn render(api: &str, records: &[Record]) -> String {
         );
         match r.result {
             Result::Passed => out.push_str("/>\n"),
-            Result::Ignored => {
+            Result::Ignored | Result::Blocked => {
                 let _ = writeln!(
                     out,
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>",
@@ -60,16 +62,22 @@ pub fn render(api: &str, records: &[Record]) -> String {
                 );
             }
             Result::Failed => {
+                // A reason (a failed setup, a scenario that could not run) says more than
+                // the check failures found on the way to it.
                 let title = r
-                    .failures
-                    .first()
-                    .map(|(f, _)| format!("{}: {}", f.check, f.title))
-                    .or_else(|| r.reason.clone())
+                    .reason
+                    .clone()
+                    .or_else(|| {
+                        let (f, _) = r.failures.first()?;
+                        Some(format!("{}: {}", f.check, f.title))
+                    })
                     .unwrap_or_default();
-                let mut text: Vec<String> = r.failures.iter().map(|(_, t)| t.clone()).collect();
-                if let Some(why) = &r.reason {
-                    text.push(why.clone());
-                }
+                let text: Vec<String> = r
+                    .reason
+                    .iter()
+                    .cloned()
+                    .chain(r.failures.iter().map(|(_, t)| t.clone()))
+                    .collect();
                 let _ = writeln!(
                     out,
                     ">\n      <failure message=\"{}\" type=\"contract\">{}</failure>\n    </testcase>",

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::check::Verdict;
+use crate::check::{Failures, SetupFailure, Verdict};
 use crate::report::record::{Record, Result, StepRecord};
 use crate::report::render_failure;
 use crate::run::Exchange;
@@ -26,17 +26,19 @@ pub fn record(
             StepRecord::new(op, e, documented)
         })
         .collect();
+    let rendered = |failures: &Failures| {
+        failures
+            .iter()
+            .map(|(f, e)| (f.clone(), render_failure(f, e.as_ref())))
+            .collect()
+    };
     let (result, reason, failures) = match verdict {
         Verdict::Passed => (Result::Passed, None, Vec::new()),
         Verdict::Broken(why) => (Result::Failed, Some(why.clone()), Vec::new()),
-        Verdict::Failed(failures) => (
-            Result::Failed,
-            None,
-            failures
-                .iter()
-                .map(|(f, e)| (f.clone(), render_failure(f, e.as_ref())))
-                .collect(),
-        ),
+        Verdict::Failed(failures) => (Result::Failed, None, rendered(failures)),
+        Verdict::SetupFailed(setup, failures) => {
+            (Result::Failed, Some(setup.to_string()), rendered(failures))
+        }
     };
     Record {
         id: scenario.id.clone(),
@@ -44,6 +46,7 @@ pub fn record(
         outcome: scenario.outcome.to_string(),
         result,
         reason,
+        blocked_by: None,
         failures,
         steps,
         elapsed_ms: elapsed.as_secs_f64() * 1e3,
@@ -58,8 +61,26 @@ pub fn ignored(scenario: &Scenario, why: &str) -> Record {
         outcome: scenario.outcome.to_string(),
         result: Result::Ignored,
         reason: Some(why.to_owned()),
+        blocked_by: None,
         failures: Vec::new(),
         steps: Vec::new(),
         elapsed_ms: 0.0,
     }
+}
+
+/// `record`, of a scenario whose `setup` failed, as blocked by scenario `by` whose setup failed
+/// the same way first: its check failures are that scenario's, not reported again.
+pub fn blocked(record: Record, by: &str, setup: &SetupFailure) -> Record {
+    Record {
+        result: Result::Blocked,
+        reason: Some(blocked_reason(by, setup)),
+        blocked_by: Some(by.to_owned()),
+        failures: Vec::new(),
+        ..record
+    }
+}
+
+/// `blocked by ID: setup OPERATION failed`, the reason a blocked scenario gives.
+pub fn blocked_reason(by: &str, setup: &SetupFailure) -> String {
+    format!("blocked by {by}: setup {} failed", setup.operation)
 }

@@ -14,15 +14,19 @@ pub enum Result {
     Failed,
     /// Not run, for the recorded reason.
     Ignored,
+    /// Its setup failed the way an earlier scenario's did, on the same operation: reported
+    /// against that scenario (`blocked_by`), not as a failure of its own.
+    Blocked,
 }
 
 impl Result {
-    /// `passed`, `failed`, `ignored`.
+    /// `passed`, `failed`, `ignored`, `blocked`.
     pub fn as_str(self) -> &'static str {
         match self {
             Result::Passed => "passed",
             Result::Failed => "failed",
             Result::Ignored => "ignored",
+            Result::Blocked => "blocked",
         }
     }
 }
@@ -57,8 +61,10 @@ pub struct Record {
     pub outcome: String,
     /// How it ended.
     pub result: Result,
-    /// Why it was ignored, or why it could not run.
+    /// Why it was ignored or blocked, or why it could not run.
     pub reason: Option<String>,
+    /// For a blocked scenario: the id of the scenario whose setup failed first.
+    pub blocked_by: Option<String>,
     /// Check failures, each as data and as the text block users read.
     pub failures: Vec<(Failure, String)>,
     /// The requests it sent.
@@ -143,6 +149,7 @@ impl Record {
             "outcome": self.outcome,
             "result": self.result.as_str(),
             "reason": self.reason,
+            "blocked_by": self.blocked_by,
             "elapsed_ms": self.elapsed_ms,
             "steps": self.steps.iter().map(|s| json!({
                 "operation": s.operation,

@@ -5,27 +5,27 @@ use std::fmt::Write as _;
 
 use crate::report::record::{Record, Result};
 
-/// Per operation and documented outcome: passed, failed, ignored (with the reason); then the
-/// statuses the target sent that the spec does not document.
+/// Per operation and documented outcome: passed, failed, blocked (only when a scenario was),
+/// ignored (with the reason, or what blocked it); then the statuses the target sent that the
+/// spec does not document.
 pub fn coverage(records: &[Record]) -> String {
-    let mut rows: BTreeMap<(&str, &str), [usize; 3]> = BTreeMap::new();
+    let mut rows: BTreeMap<(&str, &str), [usize; 4]> = BTreeMap::new();
     let mut reasons: BTreeMap<(&str, &str), &str> = BTreeMap::new();
     for r in records {
-        let row = rows
-            .entry((r.operation.as_str(), r.outcome.as_str()))
-            .or_default();
+        let key = (r.operation.as_str(), r.outcome.as_str());
+        let row = rows.entry(key).or_default();
         let col = match r.result {
             Result::Passed => 0,
             Result::Failed => 1,
-            Result::Ignored => 2,
+            Result::Blocked => 2,
+            Result::Ignored => 3,
         };
         row[col] += 1;
-        if let (Result::Ignored, Some(why)) = (r.result, &r.reason) {
-            reasons
-                .entry((r.operation.as_str(), r.outcome.as_str()))
-                .or_insert(why.as_str());
+        if let (Result::Ignored | Result::Blocked, Some(why)) = (r.result, &r.reason) {
+            reasons.entry(key).or_insert(why.as_str());
         }
     }
+    let blocked = records.iter().any(|r| r.result == Result::Blocked);
     let width = rows
         .keys()
         .map(|(o, c)| o.len() + c.len() + 2)
@@ -33,14 +33,22 @@ pub fn coverage(records: &[Record]) -> String {
         .unwrap_or(20)
         .max(20);
     let mut out = String::from("coverage:\n");
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "  {:<width$} {:>6} {:>6} {:>7}",
-        "operation / outcome", "passed", "failed", "ignored"
+        "  {:<width$} {:>6} {:>6}",
+        "operation / outcome", "passed", "failed"
     );
-    for ((op, outcome), [p, f, i]) in &rows {
+    if blocked {
+        let _ = write!(out, " {:>7}", "blocked");
+    }
+    let _ = writeln!(out, " {:>7}", "ignored");
+    for ((op, outcome), [p, f, b, i]) in &rows {
         let name = format!("{op}  {outcome}");
-        let _ = write!(out, "  {name:<width$} {p:>6} {f:>6} {i:>7}");
+        let _ = write!(out, "  {name:<width$} {p:>6} {f:>6}");
+        if blocked {
+            let _ = write!(out, " {b:>7}");
+        }
+        let _ = write!(out, " {i:>7}");
         if let Some(why) = reasons.get(&(*op, *outcome)) {
             let _ = write!(out, "  ({why})");
         }
@@ -65,12 +73,17 @@ pub fn coverage(records: &[Record]) -> String {
     out
 }
 
-/// `30 scenarios: 29 passed, 1 failed, 0 ignored; 97 requests in 1.2 s`.
+/// `30 scenarios: 29 passed, 1 failed, 0 ignored; 97 requests in 1.2 s`, with `N blocked`
+/// after the failed when scenarios were blocked by another's failed setup.
 pub fn one_line(records: &[Record], seconds: f64) -> String {
     let count = |r: Result| records.iter().filter(|x| x.result == r).count();
     let requests: usize = records.iter().map(|r| r.steps.len()).sum();
+    let blocked = match count(Result::Blocked) {
+        0 => String::new(),
+        n => format!(" {n} blocked,"),
+    };
     format!(
-        "{} scenarios: {} passed, {} failed, {} ignored; {requests} requests in {seconds:.1} s",
+        "{} scenarios: {} passed, {} failed,{blocked} {} ignored; {requests} requests in {seconds:.1} s",
         records.len(),
         count(Result::Passed),
         count(Result::Failed),
@@ -135,6 +148,7 @@ mod tests {
             outcome: "200".to_owned(),
             result,
             reason: reason.map(str::to_owned),
+            blocked_by: None,
             failures: Vec::new(),
             steps: Vec::new(),
             elapsed_ms: 0.0,
@@ -159,5 +173,42 @@ mod tests {
             record("b", Result::Passed, None),
         ];
         assert_eq!(ignored_note(&half), None);
+    }
+
+    #[test]
+    fn blocked_scenarios_are_counted_apart_in_the_table_and_the_line() {
+        let blocked = |id| Record {
+            operation: "getPet".to_owned(),
+            blocked_by: Some("getPet::200::a".to_owned()),
+            ..record(
+                id,
+                Result::Blocked,
+                Some("blocked by a: setup addPet failed"),
+            )
+        };
+        let records = vec![
+            Record {
+                operation: "getPet".to_owned(),
+                ..record("a", Result::Failed, Some("setup step 1 (addPet) failed"))
+            },
+            blocked("b"),
+            blocked("c"),
+            record("d", Result::Passed, None),
+        ];
+        assert_eq!(
+            one_line(&records, 0.0),
+            "4 scenarios: 1 passed, 1 failed, 2 blocked, 0 ignored; 0 requests in 0.0 s"
+        );
+        let table = coverage(&records);
+        assert!(table.contains("passed failed blocked ignored\n"), "{table}");
+        assert!(
+            table.contains(
+                "  getPet  200               0      1       2       0  (blocked by a: setup addPet failed)\n"
+            ),
+            "{table}"
+        );
+        let plain = coverage(&records[3..]);
+        assert!(!plain.contains("blocked"), "{plain}");
+        assert!(!one_line(&records[3..], 0.0).contains("blocked"));
     }
 }

@@ -62,3 +62,32 @@ pub struct Exchange {
     /// From sending the request to reading the whole body.
     pub elapsed: Duration,
 }
+
+/// Why a step has no exchange.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SendError {
+    /// No exchange took place: a template problem, a refused connection, a timeout, or a body
+    /// over the cap.
+    Failed(String),
+    /// The server closed or reset the connection after the request was sent and before a
+    /// complete response came back (after the one repeat an idempotent request gets).
+    CutOff {
+        /// The request, as it was sent (boxed: the error stays small).
+        request: Box<SentRequest>,
+        /// The innermost cause (`connection reset by peer`), without the URL.
+        reason: String,
+        /// From sending the request to the connection closing.
+        elapsed: Duration,
+    },
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Failed(why) => f.write_str(why),
+            SendError::CutOff { reason, .. } => {
+                write!(f, "connection closed before a complete response: {reason}")
+            }
+        }
+    }
+}

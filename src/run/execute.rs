@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::run::exchange::{Exchange, ReceivedResponse, SentRequest};
+use crate::run::exchange::{Exchange, ReceivedResponse, SendError, SentRequest};
 use crate::run::{credentials, Target};
 use crate::scenario::{CaptureFrom, Scenario, Step};
 use crate::spec::{Api, ParamLocation};
@@ -20,8 +20,9 @@ pub struct StepRun {
     pub cleanup: bool,
     /// The exchange, when a response came back.
     pub exchange: Option<Exchange>,
-    /// Why there is no exchange (a template or transport problem).
-    pub error: Option<String>,
+    /// Why there is no exchange (a template or transport problem, or the server cutting the
+    /// connection off).
+    pub error: Option<SendError>,
 }
 
 /// What one scenario did.
@@ -241,14 +242,15 @@ pub fn build(
 }
 
 /// Sends a step's request, retrying 429 and 503 with backoff (honouring `Retry-After`, at most
-/// 5 s a wait), and reads the body up to the cap.
+/// 5 s a wait), and reads the body up to the cap. A connection the server closes or resets
+/// before the response is complete is [`SendError::CutOff`], with the request.
 pub async fn send(
     target: &Target,
     api: &Api,
     step: &Step,
     vars: &BTreeMap<String, String>,
-) -> Result<Exchange, String> {
-    let request = build(target, api, step, vars)?;
+) -> Result<Exchange, SendError> {
+    let request = build(target, api, step, vars).map_err(SendError::Failed)?;
     let mut attempt = 0;
     let mut stale_retried = false;
     loop {
@@ -256,8 +258,8 @@ pub async fn send(
             limiter.wait().await;
         }
         let start = Instant::now();
-        let method =
-            reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| e.to_string())?;
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| SendError::Failed(e.to_string()))?;
         let mut builder = target.client.request(method, &request.url);
         for (k, v) in &request.headers {
             builder = builder.header(k, v);
@@ -273,11 +275,17 @@ pub async fn send(
             // A pooled keep-alive connection the server had already closed: the request never
             // reached it. Repeat a request that is safe to repeat, once, on a new connection;
             // never a POST or PATCH, which might have been processed.
-            Err(e) if idempotent && !stale_retried && is_stale_connection(&e) => {
+            Err(e) if idempotent && !stale_retried && is_cut_off(&e) => {
                 stale_retried = true;
                 continue;
             }
-            Err(e) => return Err(format!("request failed: {}", describe(&e))),
+            Err(e) if is_cut_off(&e) => return Err(cut_off(&request, &e, start)),
+            Err(e) => {
+                return Err(SendError::Failed(format!(
+                    "request failed: {}",
+                    describe(e)
+                )))
+            }
         };
         let status = response.status().as_u16();
         let headers: Vec<(String, String)> = response
@@ -304,7 +312,7 @@ pub async fn send(
             tokio::time::sleep(wait).await;
             continue;
         }
-        let body = read_body(&mut response, target.max_body).await?;
+        let body = read_body(&mut response, target.max_body, &request, start).await?;
         return Ok(Exchange {
             request,
             response: ReceivedResponse {
@@ -317,8 +325,14 @@ pub async fn send(
     }
 }
 
-/// Reads a response body up to `max` bytes; a larger one is an error.
-async fn read_body(response: &mut reqwest::Response, max: usize) -> Result<Vec<u8>, String> {
+/// Reads a response body up to `max` bytes; a larger one is an error, and so is a connection
+/// closed halfway through (a cut-off of `request`).
+async fn read_body(
+    response: &mut reqwest::Response,
+    max: usize,
+    request: &SentRequest,
+    start: Instant,
+) -> Result<Vec<u8>, SendError> {
     let mut body = Vec::new();
     loop {
         match response.chunk().await {
@@ -326,24 +340,41 @@ async fn read_body(response: &mut reqwest::Response, max: usize) -> Result<Vec<u
                 let room = max.saturating_sub(body.len());
                 body.extend_from_slice(&chunk[..chunk.len().min(room)]);
                 if chunk.len() > room {
-                    return Err(format!("response body is larger than the {max} byte cap"));
+                    let why = format!("response body is larger than the {max} byte cap");
+                    return Err(SendError::Failed(why));
                 }
             }
             Ok(None) => return Ok(body),
+            Err(e) if is_cut_off(&e) => return Err(cut_off(request, &e, start)),
             Err(e) => {
-                return Err(format!(
-                    "failed to read the response body: {}",
-                    describe(&e)
-                ))
+                let why = format!("failed to read the response body: {}", describe(e));
+                return Err(SendError::Failed(why));
             }
         }
     }
 }
 
-/// Whether `e` is a connection that closed or reset before any response came back, the way a
-/// pooled keep-alive connection fails when the server closed it while it sat idle (not a
-/// refused connection, a timeout or a response cut short).
-fn is_stale_connection(e: &reqwest::Error) -> bool {
+/// The request `e` cut off, with the innermost cause (no URL in it, so the same fault reads the
+/// same on every port).
+fn cut_off(request: &SentRequest, e: &reqwest::Error, start: Instant) -> SendError {
+    let mut reason = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        reason = cause.to_string();
+        source = cause.source();
+    }
+    SendError::CutOff {
+        request: Box::new(request.clone()),
+        reason,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// Whether `e` is a connection the server closed or reset after the request went out and
+/// before the response was complete: before any response, the way a pooled keep-alive
+/// connection fails when the server closed it while it sat idle, or halfway through the body.
+/// Not a refused connection or a timeout.
+fn is_cut_off(e: &reqwest::Error) -> bool {
     if e.is_timeout() || e.is_connect() {
         return false;
     }
@@ -356,8 +387,14 @@ fn is_stale_connection(e: &reqwest::Error) -> bool {
             return true;
         }
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset};
-            if matches!(io.kind(), ConnectionReset | ConnectionAborted | BrokenPipe) {
+            use std::io::ErrorKind::{
+                BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof,
+            };
+            let kind = io.kind();
+            if matches!(
+                kind,
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
+            ) {
                 return true;
             }
         }
@@ -366,9 +403,12 @@ fn is_stale_connection(e: &reqwest::Error) -> bool {
     false
 }
 
-fn describe(e: &reqwest::Error) -> String {
+/// The error and its causes, without the URL (a query may carry a key, and the same fault
+/// should read the same on every port).
+fn describe(e: reqwest::Error) -> String {
+    let e = e.without_url();
     let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         text.push_str(&format!(": {s}"));
         source = s.source();

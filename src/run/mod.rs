@@ -10,7 +10,7 @@ pub mod interrupt;
 pub mod safety;
 mod target;
 
-pub use exchange::{Exchange, ReceivedResponse, SentRequest};
+pub use exchange::{Exchange, ReceivedResponse, SendError, SentRequest};
 pub use execute::{build, execute, interpolate, send, ScenarioRun, StepRun};
 pub use identities::Identities;
 pub use target::{is_loopback, probe, Limiter, Target};

@@ -72,6 +72,9 @@ struct FileStep {
     after_create: bool,
     #[serde(default)]
     after_delete: bool,
+    /// The step creates what the call under test needs (see `Step::setup`).
+    #[serde(default)]
+    setup: bool,
 }
 
 #[derive(Deserialize)]
@@ -353,6 +356,7 @@ fn to_step(s: FileStep, default_op: &str) -> Step {
             ..expect
         },
         captures,
+        setup: s.setup,
     }
 }
 
@@ -465,5 +469,15 @@ mod tests {
         let err = load_file(&path, &api).unwrap_err().to_string();
         assert!(err.contains("scenario file is for API 'Petstore'"), "{err}");
         assert!(err.contains(&format!("{}:1:", path.display())), "{err}");
+    }
+
+    #[test]
+    fn a_step_can_say_it_is_setup() {
+        let api = shipped_api();
+        let text = "scenarios:\n  - operation: classroom.invitations.get\n    outcome: 200\n    steps:\n      - call: classroom.invitations.create\n        setup: true\n        capture: {id: /id}\n      - params: {id: \"${id}\"}\n";
+        let path = write("setup", text);
+        let file = load_file(&path, &api).expect("loads");
+        let steps = &file.scenarios[0].steps;
+        assert!(steps[0].setup && !steps[1].setup, "{steps:?}");
     }
 }

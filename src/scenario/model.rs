@@ -94,7 +94,7 @@ pub enum CaptureFrom {
 }
 
 /// One request of a scenario. Strings may hold `${var}` (fixtures, captures).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Step {
     /// The operation it calls.
     pub operation: String,
@@ -112,6 +112,10 @@ pub struct Step {
     pub expect: StepExpect,
     /// Variables to capture from the response.
     pub captures: Vec<(String, CaptureFrom)>,
+    /// A setup step: it creates what the call under test needs. When it fails, the scenario
+    /// fails as blocked by its setup, and later scenarios whose setup fails the same way on
+    /// the same operation are reported blocked by the first, not as fresh failures.
+    pub setup: bool,
 }
 
 /// One test: an operation's documented outcome and the steps that prove it.

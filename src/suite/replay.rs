@@ -38,6 +38,13 @@ pub fn replay(path: &Path, config: &Config) -> Result<i32, Error> {
                 still += 1;
                 println!("{id}: still failing: {why}");
             }
+            Verdict::SetupFailed(setup, failures) => {
+                still += 1;
+                println!("{id}: still failing: {setup}");
+                for (f, e) in &failures {
+                    print!("{}", render_failure(f, e.as_ref()));
+                }
+            }
             Verdict::Failed(failures) => {
                 still += 1;
                 println!("{id}: still failing");

@@ -7,6 +7,7 @@
 mod support;
 
 mod adapters;
+mod attribution;
 mod classroom;
 mod corpus;
 mod coverage_and_rate;

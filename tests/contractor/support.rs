@@ -306,6 +306,7 @@ pub fn invitation_step(operation: &str) -> contractor::scenario::Step {
         raw_body: None,
         expect: Default::default(),
         captures: Vec::new(),
+        setup: false,
     }
 }
 
@@ -331,6 +332,7 @@ pub fn get_invitation(
         &step,
         &Default::default(),
     ))
+    .map_err(|e| e.to_string())
 }
 
 /// Runs every scenario of `config` concurrently in process; returns (id, verdict) pairs.

@@ -138,6 +138,7 @@ impl<'a> Chain<'a> {
             ));
         }
         let mut step = valid_step(self.api, create, self.options, self.seed);
+        step.setup = true;
         step.expect.status = success_status(create);
         let mut values = Vec::new();
         for (name, producer) in self.graph.needs(create) {
@@ -233,6 +234,7 @@ impl<'a> Chain<'a> {
             }
         }
         let mut step = valid_step(self.api, source, self.options, self.seed);
+        step.setup = true;
         step.expect.status = success_status(source);
         for (param, producer) in self.graph.needs(source) {
             let value = match producer {
