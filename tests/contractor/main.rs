@@ -16,6 +16,7 @@ mod house;
 mod interrupts;
 mod lint;
 mod loader;
+mod messy;
 mod oracle;
 mod redirects;
 mod remote;
