@@ -156,8 +156,26 @@ fn render_loaded(out: &mut String, loaded: &Loaded) {
         }
     }
     for d in &loaded.diagnostics {
-        let _ = writeln!(out, "{d}");
+        let _ = writeln!(out, "{}", located(d));
     }
+}
+
+/// A diagnostic with the line it points at, when the loader knows it: `file:12#/pointer`.
+fn located(d: &Diagnostic) -> String {
+    let line = match (d.location.line_col, d.location.line()) {
+        (None, Some(line)) => line,
+        _ => return d.to_string(),
+    };
+    let word = match d.severity {
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    };
+    format!(
+        "{word}: {}\n  --> {}:{line}#{}",
+        d.message,
+        d.location.file.display(),
+        d.location.pointer
+    )
 }
 
 /// The machine summary: a JSON array with one object per file.
@@ -254,7 +272,7 @@ fn location_json(l: &Location) -> Value {
     json!({
         "file": l.file.display().to_string(),
         "pointer": format!("#{}", l.pointer),
-        "line": l.line_col.map(|(line, _)| line),
+        "line": l.line(),
         "column": l.line_col.map(|(_, col)| col),
     })
 }

@@ -54,17 +54,7 @@ pub fn essence(media_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// A validator's schema path as a pointer into the spec file when it can be one: the bundle
-/// keys schemas of the root document as `d0/<pointer>` under `/s/` (see `spec::schema`), so
-/// `/s/d0~1components~1schemas~1Pet/required` is `/components/schemas/Pet/required`. Schemas
-/// of other documents, or made up by the loader, keep their bundle path.
-pub fn spec_pointer(schema_path: &str) -> String {
-    let Some(rest) = schema_path.strip_prefix("/s/d0~1") else {
-        return schema_path.to_owned();
-    };
-    let (key, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    format!("/{}{tail}", key.replace("~1", "/").replace("~0", "~"))
-}
+pub use crate::spec::spec_pointer;
 
 #[cfg(test)]
 mod tests {

@@ -14,7 +14,7 @@ use crate::spec::model::{
 use crate::spec::reader::{text, Reader, SpecParts};
 use crate::spec::refs::{Doc, DocId};
 use crate::spec::schema::Dialect;
-use crate::spec::{codes, openapi, source, swagger};
+use crate::spec::{codes, examples, openapi, source, swagger};
 
 /// Where the loader may look for what a listing names.
 #[derive(Debug, Clone, Default)]
@@ -176,7 +176,7 @@ fn declare_template_parameters(op: &mut Operation, diags: &mut Vec<Diagnostic>) 
             style: "simple".to_owned(),
             explode: false,
             description: None,
-            example: None,
+            examples: Vec::new(),
             location_in_spec: op.location.clone(),
         });
     }
@@ -227,6 +227,7 @@ fn assemble(
         }
         for op in &mut spec.operations {
             declare_template_parameters(op, &mut diags);
+            examples::vet(op, &schemas, &mut diags);
         }
         check_duplicate_ids(&spec.operations, &mut diags);
         if let Some(api) = apis.iter_mut().find(|a| a.servers == spec.servers) {

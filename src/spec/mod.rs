@@ -6,6 +6,7 @@
 //! was. May import `error` only.
 
 mod codes;
+mod examples;
 mod lines;
 mod listing;
 mod load;
@@ -21,11 +22,11 @@ mod swagger;
 
 pub use load::{load, LoadOptions};
 pub use model::{
-    Api, ErrorCode, ErrorSource, HeaderSpec, InputKind, Link, Loaded, MediaType, Method, Operation,
-    ParamLocation, Parameter, RequestBody, ResponseSpec, SecurityRequirement, SecurityScheme,
-    Server, SpecVersion, StatusKey,
+    Api, ErrorCode, ErrorSource, Example, HeaderSpec, InputKind, Link, Loaded, MediaType, Method,
+    Operation, ParamLocation, Parameter, RequestBody, ResponseSpec, SecurityRequirement,
+    SecurityScheme, Server, SpecVersion, StatusKey,
 };
 pub use refs::percent_decode;
 pub use resources::{id_candidates, names_an_item, Graph, IdSource, Producer, Resource};
-pub use schema::{Dialect, Direction, SchemaPart, SchemaRef, Schemas, Validator};
+pub use schema::{spec_pointer, Dialect, Direction, SchemaPart, SchemaRef, Schemas, Validator};
 pub use source::MAX_INPUT_BYTES;

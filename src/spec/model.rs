@@ -285,10 +285,29 @@ pub struct Parameter {
     pub explode: bool,
     /// Its description.
     pub description: Option<String>,
-    /// An example value, if the document gives one.
-    pub example: Option<serde_json::Value>,
+    /// Its examples (`example`, `examples`, Swagger's `x-example`), only those that fit its
+    /// schema as they would be sent: the loader warns about the others and drops them.
+    pub examples: Vec<Example>,
     /// Where it is defined.
     pub location_in_spec: Location,
+}
+
+impl Parameter {
+    /// The first example, a valid value to send.
+    pub fn example(&self) -> Option<&serde_json::Value> {
+        self.examples.first().map(|e| &e.value)
+    }
+}
+
+/// A documented example value.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Its name (the single `example` is named `default`).
+    pub name: String,
+    /// The value.
+    pub value: serde_json::Value,
+    /// Where the value is in the document.
+    pub location: Location,
 }
 
 /// A request body.
@@ -309,8 +328,18 @@ pub struct MediaType {
     pub name: String,
     /// The schema, when the document gives one.
     pub schema: Option<SchemaRef>,
-    /// Named examples (the single `example` is named `default`).
-    pub examples: Vec<(String, serde_json::Value)>,
+    /// Named examples, only those that fit the schema (in the direction of the body they
+    /// belong to): the loader warns about the others and drops them.
+    pub examples: Vec<Example>,
+}
+
+impl MediaType {
+    /// The example named `name` when there is one, else the first.
+    pub fn example(&self, name: Option<&str>) -> Option<&serde_json::Value> {
+        name.and_then(|n| self.examples.iter().find(|e| e.name == n))
+            .or_else(|| self.examples.first())
+            .map(|e| &e.value)
+    }
 }
 
 /// A response key: a status code, a range such as `4XX`, or `default`.

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::error::Location;
 use crate::spec::model::{
-    HeaderSpec, Link, MediaType, Method, Operation, ParamLocation, Parameter, RequestBody,
+    Example, HeaderSpec, Link, MediaType, Method, Operation, ParamLocation, Parameter, RequestBody,
     ResponseSpec, SecurityRequirement, SecurityScheme, Server, SpecVersion, StatusKey,
 };
 use crate::spec::reader::{self, join, text, Reader, SpecParts};
@@ -241,7 +241,14 @@ fn parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<Parameter> {
                     .map(|_| r.schema(pdoc, &join(&join(&join(&pptr, "content"), media), "schema")))
             })
         } else {
-            None
+            Some(reader::untyped_parameter(
+                r,
+                pdoc,
+                &name,
+                p,
+                serde_json::Map::new(),
+                &here,
+            ))
         };
         let style = text(p.get("style")).unwrap_or_else(|| match location {
             ParamLocation::Query | ParamLocation::Cookie => "form".to_owned(),
@@ -257,7 +264,7 @@ fn parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<Parameter> {
             style,
             explode,
             description: text(p.get("description")),
-            example: p.get("example").cloned(),
+            examples: examples(r, pdoc, &pptr, p),
             location_in_spec: here,
         });
     }
@@ -275,24 +282,41 @@ fn media_types(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<MediaType> {
         let schema = media
             .get("schema")
             .map(|_| r.schema(doc, &join(&mptr, "schema")));
-        let mut examples = Vec::new();
-        if let Some(example) = media.get("example") {
-            examples.push(("default".to_owned(), example.clone()));
-        }
-        if let Some(Value::Object(named)) = media.get("examples") {
-            for key in named.keys() {
-                if let Some((_, eptr, ed)) = r.follow(doc, join(&join(&mptr, "examples"), key)) {
-                    if let Some(value) = ed.value.pointer(&eptr).and_then(|e| e.get("value")) {
-                        examples.push((key.clone(), value.clone()));
-                    }
-                }
-            }
-        }
+        let examples = examples(r, doc, &mptr, media);
         out.push(MediaType {
             name: name.clone(),
             schema,
             examples,
         });
+    }
+    out
+}
+
+/// The `example` (named `default`) and the named `examples` of the object `value` at
+/// `pointer` of `doc` (a media type or a parameter), each with its location.
+fn examples(r: &mut Reader, doc: DocId, pointer: &str, value: &Value) -> Vec<Example> {
+    let mut out = Vec::new();
+    if let Some(example) = value.get("example") {
+        out.push(Example {
+            name: "default".to_owned(),
+            value: example.clone(),
+            location: r.loc(doc, &join(pointer, "example")),
+        });
+    }
+    if let Some(Value::Object(named)) = value.get("examples") {
+        for key in named.keys() {
+            let Some((edoc, eptr, ed)) = r.follow(doc, join(&join(pointer, "examples"), key))
+            else {
+                continue;
+            };
+            if let Some(example) = ed.value.pointer(&eptr).and_then(|e| e.get("value")) {
+                out.push(Example {
+                    name: key.clone(),
+                    value: example.clone(),
+                    location: r.loc(edoc, &join(&eptr, "value")),
+                });
+            }
+        }
     }
     out
 }

@@ -119,6 +119,51 @@ impl Reader {
     }
 }
 
+/// The schema of a parameter that gives no type (nor, in OpenAPI 3, a schema), with a
+/// warning: `own` (the keywords it does give, Swagger 2.0's `enum` or `format`) with the type
+/// its `items`, `enum`, `default` or example suggests, else `string`, the type of every
+/// parameter's text.
+pub(crate) fn untyped_parameter(
+    r: &mut Reader,
+    doc: DocId,
+    name: &str,
+    p: &Value,
+    mut own: serde_json::Map<String, Value>,
+    location: &Location,
+) -> SchemaRef {
+    let hint = p
+        .get("enum")
+        .and_then(|e| e.get(0))
+        .or_else(|| p.get("default"))
+        .or_else(|| p.get("x-example"))
+        .or_else(|| p.get("example"));
+    let guess = if own.contains_key("items") {
+        "array"
+    } else {
+        match hint {
+            Some(Value::Bool(_)) => "boolean",
+            Some(Value::Number(n)) if n.is_f64() => "number",
+            Some(Value::Number(_)) => "integer",
+            _ => "string",
+        }
+    };
+    r.warn(
+        location.clone(),
+        format!("parameter '{name}' has no type: read as {}", article(guess)),
+    );
+    own.insert("type".to_owned(), Value::String(guess.to_owned()));
+    r.synthesize(doc, &Value::Object(own), location)
+}
+
+/// A JSON Schema type with its article: `an integer`, `a string`.
+pub(crate) fn article(t: &str) -> String {
+    if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {t}")
+    } else {
+        format!("a {t}")
+    }
+}
+
 /// Appends an escaped token to a pointer.
 pub(crate) fn join(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", crate::error::escape_token(token))

@@ -412,7 +412,7 @@ impl Graph {
                     .iter()
                     .find(|p| p.name == name && p.location == ParamLocation::Path)
                     .is_some_and(|p| {
-                        p.example.is_some()
+                        p.example().is_some()
                             || p.schema
                                 .as_ref()
                                 .and_then(|s| api.schemas.get(s))

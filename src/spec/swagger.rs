@@ -6,9 +6,11 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::error::Location;
+
 use crate::spec::model::{
-    HeaderSpec, MediaType, Method, Operation, ParamLocation, Parameter, RequestBody, ResponseSpec,
-    SecurityScheme, Server, SpecVersion,
+    Example, HeaderSpec, MediaType, Method, Operation, ParamLocation, Parameter, RequestBody,
+    ResponseSpec, SecurityScheme, Server, SpecVersion,
 };
 use crate::spec::openapi::{merge_parameters, parameter_count, response_entry};
 use crate::spec::reader::{self, join, text, Reader, SpecParts};
@@ -264,6 +266,12 @@ fn raw_parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<RawParam> {
             RawKind::Plain if p.get("type").is_some() => {
                 Some(r.synthesize(pdoc, &schema_of(p), &here))
             }
+            RawKind::Plain => {
+                let Value::Object(own) = schema_of(p) else {
+                    unreachable!("schema_of makes an object")
+                };
+                Some(reader::untyped_parameter(r, pdoc, &name, p, own, &here))
+            }
             _ => None,
         };
         let (style, explode) =
@@ -277,13 +285,28 @@ fn raw_parameters(r: &mut Reader, doc: DocId, pointer: &str) -> Vec<RawParam> {
                 style,
                 explode,
                 description: text(p.get("description")),
-                example: p.get("x-example").or_else(|| p.get("example")).cloned(),
+                examples: example_of(p, &here),
                 location_in_spec: here,
             },
             kind,
         });
     }
     out
+}
+
+/// A non-body parameter's example: `x-example`, else `example`.
+fn example_of(p: &Value, here: &Location) -> Vec<Example> {
+    ["x-example", "example"]
+        .iter()
+        .find_map(|key| {
+            Some(Example {
+                name: "default".to_owned(),
+                value: p.get(*key)?.clone(),
+                location: here.child(key),
+            })
+        })
+        .into_iter()
+        .collect()
 }
 
 /// The schema a non-body parameter or header describes with its own keywords.
@@ -425,7 +448,14 @@ fn responses(r: &mut Reader, doc: DocId, pointer: &str, produces: &[String]) -> 
                         examples: resp
                             .get("examples")
                             .and_then(|e| e.get(name.as_str()))
-                            .map(|e| vec![("default".to_owned(), e.clone())])
+                            .map(|e| {
+                                vec![Example {
+                                    name: "default".to_owned(),
+                                    value: e.clone(),
+                                    location: r
+                                        .loc(rdoc, &join(&join(&resp_ptr, "examples"), name)),
+                                }]
+                            })
                             .unwrap_or_default(),
                     })
                     .collect()

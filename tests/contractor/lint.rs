@@ -76,7 +76,7 @@ fn an_undeclared_path_parameter_is_warned_and_still_filled() {
     );
     assert!(
         out.contains(&format!(
-            "--> {spec}#/paths/~1shelves~1{{shelf}}~1books/get"
+            "--> {spec}:7#/paths/~1shelves~1{{shelf}}~1books/get"
         )),
         "{out}"
     );

@@ -145,17 +145,26 @@ fn resolves_refs_across_files_including_parent_folders_and_refs_inside_reference
     assert_eq!(codes, ["404"], "a bare status is its own error outcome");
 }
 
+/// The dangling `$ref`, and two parameters with no type (read as strings, issue 9).
+fn says_what_sloppy_swagger_lacks(loaded: &contractor::spec::Loaded) {
+    let [untyped_list, holder, untyped_accept] = &loaded.diagnostics[..] else {
+        panic!("{:?}", loaded.diagnostics);
+    };
+    assert!(holder.message.contains("#/definitions/holder"));
+    assert_eq!(
+        holder.location.pointer,
+        "/paths/~1v2~1classes/post/parameters/0/schema/$ref"
+    );
+    for (d, name) in [(untyped_list, "pageSize"), (untyped_accept, "id")] {
+        let said = format!("parameter '{name}' has no type: read as a string");
+        assert!(d.message.contains(&said), "{}", d.message);
+    }
+}
+
 #[test]
 fn upgrades_sloppy_swagger_in_front_matter() {
     let loaded = load(&fixture("sloppy-swagger.md"));
-    assert_eq!(loaded.diagnostics.len(), 1, "{:?}", loaded.diagnostics);
-    assert!(loaded.diagnostics[0]
-        .message
-        .contains("#/definitions/holder"));
-    assert_eq!(
-        loaded.diagnostics[0].location.pointer,
-        "/paths/~1v2~1classes/post/parameters/0/schema/$ref"
-    );
+    says_what_sloppy_swagger_lacks(&loaded);
     let api = &loaded.apis[0];
     assert_eq!(api.version, "1.0", "a float version keeps its text");
     let urls: Vec<&str> = api.servers.iter().map(|s| s.url.as_str()).collect();
@@ -164,9 +173,15 @@ fn upgrades_sloppy_swagger_in_front_matter() {
     let list = api.operation("GET /v2/classes").expect("derived id");
     assert!(list.id_derived);
     assert!(list.request_body.is_none(), "no body is invented for a GET");
-    assert!(
-        list.parameters[0].schema.is_none(),
-        "an untyped parameter is unconstrained"
+    let untyped = list.parameters[0]
+        .schema
+        .as_ref()
+        .expect("a guessed schema");
+    assert_eq!(
+        api.schemas
+            .types(api.schemas.get(untyped).expect("in the bundle")),
+        ["string"],
+        "an untyped parameter is read as a string (issue 9)"
     );
     assert_eq!(list.parameters[1].style, "form");
     assert!(

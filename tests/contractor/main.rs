@@ -17,6 +17,7 @@ mod house;
 mod interrupts;
 mod lint;
 mod loader;
+mod messy;
 mod oracle;
 mod redirects;
 mod remote;

@@ -321,7 +321,7 @@ fn unproduced(api: &Api, op: &Operation, name: &str, seed: u64) -> String {
         .iter()
         .find(|p| p.name == name && p.location == ParamLocation::Path)
         .and_then(|p| {
-            p.example.clone().or_else(|| {
+            p.example().cloned().or_else(|| {
                 let schema = p.schema.as_ref()?;
                 synth::valid_value(&api.schemas, schema, Direction::Request, seed).ok()
             })

@@ -109,8 +109,8 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
     let mut headers = BTreeMap::new();
     for p in &op.parameters {
         let value = || {
-            p.example
-                .clone()
+            p.example()
+                .cloned()
                 .or_else(|| {
                     p.schema.as_ref().and_then(|s| {
                         synth::valid_value(&api.schemas, s, Direction::Request, seed).ok()
@@ -148,7 +148,7 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
             headers.insert("content-type".to_owned(), media.name.clone());
             return None;
         };
-        if let Some((_, example)) = media.examples.first() {
+        if let Some(example) = media.example(None) {
             return Some(example.clone());
         }
         synth::valid_value(

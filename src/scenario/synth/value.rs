@@ -144,7 +144,7 @@ pub fn known_item(api: &Api, op: &Operation, name: &str) -> Option<String> {
         .parameters
         .iter()
         .find(|p| p.name == name && p.location == ParamLocation::Path)?;
-    let value = match &param.example {
+    let value = match param.example() {
         Some(example) => example.clone(),
         None => {
             let schema_ref = param.schema.as_ref()?;

@@ -209,6 +209,14 @@ impl SchemaBuilder {
                 continue;
             }
             let child_loc = location.child(key);
+            if let Some(guess) = (key == "type").then(|| guess_type(value)).flatten() {
+                diags.push(Diagnostic::warning(
+                    child_loc,
+                    format!("`type` is {value}, not a JSON Schema type: read as {guess}"),
+                ));
+                out.insert(key.clone(), guess);
+                continue;
+            }
             if let Some(problem) = malformed(key, value, self.dialect) {
                 diags.push(Diagnostic::warning(
                     child_loc,
@@ -512,6 +520,39 @@ fn malformed(key: &str, value: &Value, dialect: Dialect) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The JSON Schema type meant by a `type` that names none but a recognisable one (`int`,
+/// `str`, `bool`, `String`, `double`, ...), or by a list of them; `None` when `value` is a
+/// valid type already or names something unrecognisable.
+fn guess_type(value: &Value) -> Option<Value> {
+    let one = |t: &Value| -> Option<&'static str> {
+        let t = t.as_str()?;
+        if let Some(known) = TYPES.iter().find(|k| **k == t) {
+            return Some(known);
+        }
+        Some(match t.to_ascii_lowercase().as_str() {
+            "string" | "str" | "text" | "char" | "varchar" | "uuid" | "date" | "datetime"
+            | "date-time" | "email" | "url" | "uri" => "string",
+            "integer" | "int" | "int32" | "int64" | "long" | "short" | "bigint" => "integer",
+            "number" | "float" | "double" | "decimal" | "numeric" | "real" => "number",
+            "boolean" | "bool" => "boolean",
+            "object" | "dict" | "map" | "hash" | "json" => "object",
+            "array" | "list" | "set" => "array",
+            "null" | "none" | "nil" => "null",
+            _ => return None,
+        })
+    };
+    let guessed = match value {
+        Value::String(_) => Value::String(one(value)?.to_owned()),
+        Value::Array(ts) => Value::Array(
+            ts.iter()
+                .map(|t| one(t).map(|t| Value::String(t.to_owned())))
+                .collect::<Option<_>>()?,
+        ),
+        _ => return None,
+    };
+    (guessed != *value).then_some(guessed)
 }
 
 /// Lets `null` through a schema marked `nullable`; true when it had to wrap a composition

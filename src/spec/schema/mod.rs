@@ -8,5 +8,5 @@ mod schemas;
 mod view;
 
 pub(crate) use builder::SchemaBuilder;
-pub use schemas::{Dialect, Direction, SchemaRef, Schemas, Validator};
+pub use schemas::{spec_pointer, Dialect, Direction, SchemaRef, Schemas, Validator};
 pub use view::SchemaPart;

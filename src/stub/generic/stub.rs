@@ -221,7 +221,8 @@ impl SpecStub {
         Some(out)
     }
 
-    /// The body of `response`: a named or first example, else a synthesized valid value.
+    /// The body of `response`: a named or first example (the loader keeps only those that fit
+    /// the schema), else a synthesized valid value.
     pub(super) fn body_for(
         &self,
         response: &ResponseSpec,
@@ -229,12 +230,7 @@ impl SpecStub {
         seed: u64,
     ) -> Option<Value> {
         let media = preferred_media(&response.content)?;
-        if let Some(name) = example {
-            if let Some((_, v)) = media.examples.iter().find(|(n, _)| n == name) {
-                return Some(v.clone());
-            }
-        }
-        if let Some((_, v)) = media.examples.first() {
+        if let Some(v) = media.example(example) {
             return Some(v.clone());
         }
         let schema = media.schema.as_ref()?;
