@@ -17,6 +17,7 @@ mod interrupts;
 mod lint;
 mod loader;
 mod oracle;
+mod recipes;
 mod redirects;
 mod remote;
 mod report_text;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 mod recipes;
+mod redirect;
 
 use crate::scenario::model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};
 use crate::scenario::synth;
@@ -56,7 +57,11 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
     let mut out = Vec::new();
     for op in &api.operations {
         let resource = resources.iter().find(|r| r.param_op(op));
-        out.push(success(api, op, resource, options));
+        // An operation that answers with a redirect has its success in the 3xx.
+        if redirect::plain(op).is_none() {
+            out.push(success(api, op, resource, options));
+        }
+        out.extend(redirect::outcomes(api, op, options));
         for code in &op.error_codes {
             let reasons: Vec<Option<&String>> = if code.reasons.is_empty() {
                 vec![None]
@@ -64,7 +69,7 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
                 code.reasons.iter().map(Some).collect()
             };
             for reason in reasons {
-                out.push(error(api, op, code, reason, options));
+                out.extend(error(api, op, code, reason, options));
             }
         }
     }

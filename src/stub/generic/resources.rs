@@ -127,8 +127,8 @@ impl SpecStub {
                 (_, None) => {
                     drop(store);
                     // A missing item is 404: documented, or under `default`.
-                    if let Some(not_found) = op.response_for(404) {
-                        return Some(self.render(op, not_found, 404, None, None));
+                    if op.response_for(404).is_some() {
+                        return Some(self.reject(op, 404, "no such item"));
                     }
                 }
                 _ => {}

@@ -28,6 +28,11 @@ pub struct SpecStub {
     pub(super) store: Mutex<Store>,
     pub(super) mutants: BTreeSet<Mutant>,
     pub(super) slow_delay: Duration,
+    /// The credentials the stub issued, as presented (without `Bearer`); empty: it accepts
+    /// any credential that is there.
+    pub(super) issued: Vec<String>,
+    /// Whether the API documents Google-style error codes, so its errors take Google's body.
+    pub(super) google_errors: bool,
 }
 
 /// What a request asked for with `Prefer`.
@@ -80,6 +85,11 @@ impl SpecStub {
             })
             .collect();
         let resources = find_resources(&api);
+        let google_errors = api.operations.iter().any(|op| {
+            op.error_codes
+                .iter()
+                .any(|c| crate::spec::prose::canonical_http_status(&c.name).is_some())
+        });
         SpecStub {
             api,
             routes,
@@ -88,7 +98,26 @@ impl SpecStub {
             store: Mutex::new(Store::default()),
             mutants: mutants.iter().copied().filter(|m| m.is_generic()).collect(),
             slow_delay,
+            issued: Vec::new(),
+            google_errors,
         }
+    }
+
+    /// The stub, accepting only `credentials` (identity values such as `Bearer contractor`,
+    /// as `contractor run` sends them) where the spec asks for credentials.
+    pub fn issuing(mut self, credentials: impl IntoIterator<Item = String>) -> SpecStub {
+        for value in credentials {
+            let token = value
+                .split_once(' ')
+                .map_or(value.as_str(), |(_, t)| t.trim())
+                .to_owned();
+            if token.contains(':') {
+                self.issued.push(synth::base64(&token));
+            }
+            self.issued.push(token);
+            self.issued.push(value);
+        }
+        self
     }
 
     fn route(&self, raw_path: &str, method: &str) -> Routed {
@@ -165,28 +194,23 @@ impl SpecStub {
             }
         }
         if let Err(problem) = self.authorize(op, request) {
-            if let Some(r) = op
+            // A 401 documented by a response (not only under `default`) or as an error code.
+            let documented = op
                 .response_for(401)
-                .filter(|r| r.status != StatusKey::Default)
-            {
-                let mut out = self.render(op, r, 401, None, None);
-                out.set_header("x-contractor-problem", &problem);
-                return out;
+                .is_some_and(|r| r.status != StatusKey::Default)
+                || op.error_codes.iter().any(|c| c.http_status == Some(401));
+            if documented {
+                return self.reject(op, 401, &problem);
             }
         }
         if let Err(problem) = self.validate(op, &params, request) {
-            let documented = [400, 422].into_iter().find_map(|c| {
-                op.responses
-                    .iter()
-                    .find(|r| r.status == StatusKey::Code(c))
-                    .map(|r| (c, r))
-            });
-            let mut out = match documented {
-                Some((code, r)) => self.render(op, r, code, None, None),
-                None => StubResponse::json(400, &json!({"error": problem})),
+            // 400 for malformed input; 422 when only that is documented.
+            let code = if documents(op, 422) && !documents(op, 400) {
+                422
+            } else {
+                400
             };
-            out.set_header("x-contractor-problem", &problem);
-            return out;
+            return self.reject(op, code, &problem);
         }
         self.succeed(op, &params, request, prefer.example.as_deref())
     }
@@ -247,6 +271,10 @@ impl SpecStub {
                 }
             }
         };
+        // A redirect names where it points (RFC 9110); a documented `Location` may say how.
+        if matches!(code, 301 | 302 | 303 | 307 | 308) {
+            out.set_header("location", "/contractor-redirected");
+        }
         for header in response.headers.iter().filter(|h| h.required) {
             let value = header
                 .schema
@@ -296,6 +324,13 @@ impl Responder for SpecStub {
         };
         self.mutate(op, response)
     }
+}
+
+/// Whether `op` documents exactly `status`.
+fn documents(op: &Operation, status: u16) -> bool {
+    op.responses
+        .iter()
+        .any(|r| r.status == StatusKey::Code(status))
 }
 
 /// A GET on a path without parameters: the collection listing.
