@@ -370,15 +370,17 @@ fn spec_stub(path: &Path, options: &StubArgs, mutants: &[Mutant]) -> Result<Serv
         api.title,
         api.operations.len()
     );
+    let identities = Embedded::SpecStub.identities();
     let stub = SpecStub::new(
         Arc::new(api),
         mutants,
         Duration::from_millis(options.slow_ms),
-    );
+    )
+    .issuing(identities.values().cloned());
     Ok(Served {
         responder: Arc::new(stub),
         banner,
-        identities: Embedded::SpecStub.identities(),
+        identities,
         run_args: vec!["--spec".to_owned(), path.display().to_string()],
     })
 }

@@ -10,6 +10,8 @@ use crate::spec::{Api, Operation};
 pub struct Expectation {
     /// The exact status the step expects, if it names one.
     pub status: Option<u16>,
+    /// Any status of this class (`4` for a documented `4XX`), when no exact one is named.
+    pub status_range: Option<u8>,
     /// The Google error code the body's `error.status` must carry (`ALREADY_EXISTS`).
     pub error_code: Option<String>,
     /// The request error the message must start with, as `@Reason ` (`CourseNotModifiable`).

@@ -1,7 +1,8 @@
 //! `response_headers_conformance`: every documented header marked required is present, and
 //! every documented header present matches its schema. Header text is read as the schema's
 //! type (integer, number, boolean), else as a string. A documented `Content-Type` is ignored,
-//! as OpenAPI says.
+//! as OpenAPI says. A redirect (301, 302, 303, 307, 308) carries `Location`, documented or
+//! not: redirects are not followed, so it is what the response is for (RFC 9110).
 //!
 //! May import `run`, `scenario` and `spec`.
 
@@ -16,9 +17,21 @@ const NAME: &str = "response_headers_conformance";
 
 /// Fails a missing required header or a header that breaks its schema (the first one found).
 pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
-    let Some(documented) = ctx.operation.response_for(exchange.response.status) else {
+    let status = exchange.response.status;
+    let Some(documented) = ctx.operation.response_for(status) else {
         return Ok(());
     };
+    if matches!(status, 301 | 302 | 303 | 307 | 308)
+        && exchange.response.header("location").is_none()
+    {
+        return Err(Failure::new(
+            NAME,
+            format!("redirect {status} without Location"),
+            documented.location.clone(),
+            "a Location header",
+            "no Location header",
+        ));
+    }
     for spec in &documented.headers {
         if spec.name.eq_ignore_ascii_case("content-type") {
             continue;
@@ -244,5 +257,29 @@ mod tests {
         assert_eq!(coerce(&api.schemas, &int, " 7 "), json!(7));
         assert_eq!(coerce(&api.schemas, &int, "seven"), json!("seven"));
         assert_eq!(coerce(&api.schemas, &string, "7"), json!("7"));
+    }
+
+    /// Issue 9: redirects are not followed, so a redirect without `Location` says nothing.
+    #[test]
+    fn rejects_a_redirect_without_location() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/recipes/outcomes.yaml");
+        let api = crate::spec::Api::load(&path).expect("fixture");
+        let expect = crate::check::Expectation::default();
+        let ctx = CheckCtx {
+            api: &api,
+            operation: api.operation("fetchExport").expect("operation"),
+            expect: &expect,
+            max_response_time: None,
+            after_delete: false,
+            after_create: false,
+        };
+        let mut ex = crate::check::table::testkit::raw(302, None, b"");
+        let f = check(&ctx, &ex).unwrap_err();
+        assert_eq!(f.title, "redirect 302 without Location");
+        ex.response
+            .headers
+            .push(("location".to_owned(), "/elsewhere".to_owned()));
+        assert_eq!(check(&ctx, &ex), Ok(()));
     }
 }

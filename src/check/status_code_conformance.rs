@@ -1,6 +1,6 @@
 //! `status_code_conformance`: the status is documented for the operation (exactly, by range,
 //! by `default`, or as the status of an error code documented in prose), and is the one the
-//! step expects when it names one.
+//! step expects when it names one, or of the class it expects (any 4xx for a documented `4XX`).
 
 use super::support::documented_statuses;
 use super::{CheckCtx, Failure};
@@ -15,6 +15,11 @@ pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
     if op.documentation_of(status).is_none() {
         let expected = match ctx.expect.status {
             Some(want) => format!("status {want} (documented: {})", documented_statuses(ctx)),
+            None if ctx.expect.status_range.is_some() => format!(
+                "a {}XX status (documented: {})",
+                ctx.expect.status_range.unwrap_or_default(),
+                documented_statuses(ctx)
+            ),
             None => format!("a documented status ({})", documented_statuses(ctx)),
         };
         return Err(Failure::new(
@@ -34,6 +39,19 @@ pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
             format!("status {want}"),
             format!("status {status}"),
         )),
+        None => match ctx.expect.status_range {
+            Some(class) if u16::from(class) != status / 100 => Err(Failure::new(
+                NAME,
+                format!("unexpected status {status}"),
+                op.responses
+                    .iter()
+                    .find(|r| r.status == crate::spec::StatusKey::Range(class))
+                    .map_or_else(|| op.location.child("responses"), |r| r.location.clone()),
+                format!("a {class}XX status"),
+                format!("status {status}"),
+            )),
+            _ => Ok(()),
+        },
         _ => Ok(()),
     }
 }
@@ -114,6 +132,43 @@ mod tests {
             f.expected.contains("documented: 200, 404, 403"),
             "{}",
             f.expected
+        );
+    }
+
+    /// Issue 9: a scenario for a documented `4XX` accepts any 4xx, and nothing else.
+    #[test]
+    fn a_range_expectation_accepts_any_status_of_its_class() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/recipes/outcomes.yaml");
+        let api = crate::spec::Api::load(&path).expect("fixture");
+        let op = api.operation("getNote").expect("operation");
+        let expect = crate::check::Expectation {
+            status_range: Some(4),
+            ..Default::default()
+        };
+        let ctx = CheckCtx {
+            api: &api,
+            operation: op,
+            expect: &expect,
+            max_response_time: None,
+            after_delete: false,
+            after_create: false,
+        };
+        for status in [400, 401, 404, 422] {
+            assert_eq!(
+                check(&ctx, &exchange(status, json!({}))),
+                Ok(()),
+                "{status}"
+            );
+        }
+        let f = check(&ctx, &exchange(200, json!({}))).unwrap_err();
+        assert_eq!(f.title, "unexpected status 200");
+        assert_eq!(f.expected, "a 4XX status");
+        // The `4XX` response, where its `$ref` leads.
+        assert!(
+            f.location.pointer.ends_with("/responses/Problem"),
+            "{}",
+            f.location
         );
     }
 }

@@ -183,6 +183,7 @@ impl Judge<'_> {
         };
         let expect = Expectation {
             status: step.expect.status,
+            status_range: step.expect.status_range,
             error_code: step.expect.error_code.clone(),
             reason: step.expect.reason.clone(),
             contains: step

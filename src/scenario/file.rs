@@ -104,7 +104,7 @@ fn parse_outcome(value: &Value, api: &Api, operation: &str) -> Result<Outcome, S
         return Ok(Outcome::Lifecycle);
     }
     if let Ok(status) = text.parse::<u16>() {
-        if (200..300).contains(&status) {
+        if (200..400).contains(&status) {
             return Ok(Outcome::Success(status));
         }
         return Ok(Outcome::ErrorCode {
@@ -336,6 +336,7 @@ fn to_step(s: FileStep, default_op: &str) -> Step {
         .collect();
     let expect = s.expect.map_or_else(StepExpect::default, |e| StepExpect {
         status: e.status,
+        status_range: None,
         error_code: e.error,
         reason: e.reason,
         checks: e.checks,

@@ -9,4 +9,7 @@ pub mod synth;
 
 pub use file::{load_dir, load_file, merge, ScenarioFile};
 pub use generate::{generate, GenerateOptions};
-pub use model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};
+pub use model::{
+    CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags, INVALID_CREDENTIAL,
+    INVALID_IDENTITY,
+};

@@ -7,10 +7,18 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+/// The identity generated scenarios send a wrong credential as (`invalid_credentials`).
+pub const INVALID_IDENTITY: &str = "invalid";
+
+/// The invalid identity's credential unless the run is given one: well-formed for every
+/// scheme (base64 characters make a bearer token and an API key; they are
+/// `contractor:invalid` for Basic) and issued by no one.
+pub const INVALID_CREDENTIAL: &str = "Y29udHJhY3RvcjppbnZhbGlk";
+
 /// What a scenario proves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// A documented success status.
+    /// A documented success or redirect status (2xx, 3xx).
     Success(u16),
     /// A documented error code, with its HTTP status and optionally a named reason.
     ErrorCode {
@@ -70,6 +78,8 @@ pub struct Tags {
 pub struct StepExpect {
     /// The exact status.
     pub status: Option<u16>,
+    /// Any status of this class (`4` for a documented `4XX`), when no exact one is named.
+    pub status_range: Option<u8>,
     /// The Google error code in the body.
     pub error_code: Option<String>,
     /// The `@Reason ` the message starts with.

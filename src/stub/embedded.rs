@@ -92,7 +92,10 @@ impl Embedded {
     ) -> Arc<dyn Responder> {
         match self {
             Embedded::Emulator(f) => Arc::new(Emulator::new(f, mutants, slow)),
-            Embedded::SpecStub => Arc::new(SpecStub::new(Arc::clone(api), mutants, slow)),
+            Embedded::SpecStub => Arc::new(
+                SpecStub::new(Arc::clone(api), mutants, slow)
+                    .issuing(self.identities().into_values()),
+            ),
         }
     }
 }

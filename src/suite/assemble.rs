@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::run::safety::Gate;
 use crate::run::{Identities, Limiter};
-use crate::scenario::{self, GenerateOptions, Scenario};
+use crate::scenario::{self, GenerateOptions, Scenario, INVALID_CREDENTIAL, INVALID_IDENTITY};
 use crate::spec::{Api, Graph, LoadOptions};
 use crate::stub::classroom::{self, Fixture};
 use crate::stub::{emulated, Embedded, Mutant};
@@ -186,21 +186,31 @@ fn fixture_vars(config: &Config, fixture: Option<&Fixture>) -> BTreeMap<String, 
 }
 
 /// The embedded stub's own users, or, for a target, every identity the scenarios name whose
-/// variable is set.
+/// variable is set; and the invalid identity, a credential issued by no one, unless its
+/// variable gives one.
 fn choose_identities(
     config: &Config,
     embedded: Option<&Embedded>,
     scenarios: &[Scenario],
 ) -> Identities {
-    if let Some(stub) = embedded {
-        return Identities::new(stub.identities());
-    }
-    let mut names: Vec<String> = scenarios
-        .iter()
-        .flat_map(|s| s.tags.identities.clone())
-        .chain(["default".to_owned()])
-        .collect();
-    names.sort();
-    names.dedup();
-    Identities::from_vars(names, |n| config.identity_var(n), |v| std::env::var(v).ok())
+    let mut values: BTreeMap<String, String> = match embedded {
+        Some(stub) => stub.identities(),
+        None => {
+            let mut names: Vec<String> = scenarios
+                .iter()
+                .flat_map(|s| s.tags.identities.clone())
+                .chain(["default".to_owned()])
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+                .into_iter()
+                .filter_map(|n| std::env::var(config.identity_var(&n)).ok().map(|v| (n, v)))
+                .collect()
+        }
+    };
+    values
+        .entry(INVALID_IDENTITY.to_owned())
+        .or_insert_with(|| INVALID_CREDENTIAL.to_owned());
+    Identities::new(values)
 }

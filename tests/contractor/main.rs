@@ -19,6 +19,7 @@ mod lint;
 mod loader;
 mod messy;
 mod oracle;
+mod recipes;
 mod redirects;
 mod remote;
 mod report_text;

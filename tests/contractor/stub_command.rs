@@ -94,7 +94,7 @@ fn the_printed_exports_and_command_run_the_suite_against_the_stub() {
     let out = String::from_utf8_lossy(&result.stdout);
     assert_eq!(result.status.code(), Some(0), "{command_line}\n{out}");
     assert!(
-        out.contains("30 scenarios: 30 passed, 0 failed, 0 ignored"),
+        out.contains("35 scenarios: 35 passed, 0 failed, 0 ignored"),
         "{out}"
     );
 }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 mod chain;
 mod recipes;
+mod redirect;
 
 use crate::scenario::model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};
 use crate::scenario::synth;
@@ -47,7 +48,11 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
     let graph = Graph::of(api);
     let mut out = Vec::new();
     for op in &api.operations {
-        out.push(success(api, &graph, op, options));
+        // An operation that answers with a redirect has its success in the 3xx.
+        if redirect::plain(op).is_none() {
+            out.push(success(api, &graph, op, options));
+        }
+        out.extend(redirect::outcomes(api, op, options));
         for code in &op.error_codes {
             let reasons: Vec<Option<&String>> = if code.reasons.is_empty() {
                 vec![None]
@@ -55,7 +60,7 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
                 code.reasons.iter().map(Some).collect()
             };
             for reason in reasons {
-                out.push(error(api, &graph, op, code, reason, options));
+                out.extend(error(api, &graph, op, code, reason, options));
             }
         }
     }
@@ -347,10 +352,6 @@ fn lifecycle(
                 .filter_map(|(name, _)| values.get(name).cloned())
                 .collect();
             let id = item.last().cloned().unwrap_or_default();
-            // The create is what the lifecycle tests, not its setup.
-            if let Some(own) = steps.iter_mut().rev().find(|s| s.operation == create.id) {
-                own.setup = false;
-            }
             read.expect.status = success_status(get);
             read.expect.after_create = true;
             steps.push(read.clone());

@@ -1,17 +1,68 @@
-//! Error outcomes: a recipe per kind of documented error (missing resource, invalid input,
-//! missing credentials, no rights, duplicate), or a scenario ignored with the reason there is
-//! none.
+//! Error outcomes: recipes per kind of documented error (missing resource, invalid input,
+//! missing or wrong credentials, no rights), each with one scenario per way of provoking it;
+//! a `4XX` range gets the recipes whose status it stands for. An outcome that cannot be
+//! provoked from the spec alone is a scenario ignored with the reason: "needs a scenario
+//! file" when it takes domain knowledge (what must be unique), "cannot be provoked safely"
+//! for rate limits and server errors, "no recipe" otherwise.
 //!
 //! May import `spec` and the rest of `scenario`.
 
 use serde_json::Value;
 
 use super::chain::{prune, Chain};
-use super::{param_text, scenario, scenario_seed, GenerateOptions};
+use super::{scenario, scenario_seed, GenerateOptions};
 use crate::scenario::model::{Outcome, Scenario, Step};
 use crate::scenario::synth;
-use crate::spec::{Api, Direction, ErrorCode, Graph, Operation, ParamLocation, StatusKey};
+use crate::scenario::INVALID_IDENTITY;
+use crate::spec::{Api, ErrorCode, Graph, Operation, ParamLocation, StatusKey};
 
+/// Why an outcome gets no scenario that runs.
+enum Unprovable {
+    /// No generic recipe; a scenario file can add one.
+    NoRecipe(&'static str),
+    /// It takes knowledge the spec does not give: the variant name, and why.
+    NeedsFile(&'static str, &'static str),
+    /// Provoking it could harm the target.
+    Unsafe(&'static str),
+    /// What it needs cannot be created: why (it names the parameter).
+    NoProducer(String),
+}
+
+/// What kind of error a documented outcome is, by its Google code or its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    NotFound,
+    Invalid,
+    Unauthenticated,
+    Forbidden,
+    Duplicate,
+    RateLimited,
+    ServerError,
+    Other,
+}
+
+fn kind_of(name: &str, status: Option<u16>, google: bool, op: &Operation) -> Kind {
+    match (name, status) {
+        ("NOT_FOUND", _) | (_, Some(404)) => Kind::NotFound,
+        // With both documented, 400 takes malformed input; 422 needs a semantically wrong one.
+        (_, Some(422)) if !google && documents(op, 400) => Kind::Other,
+        ("INVALID_ARGUMENT", _) | (_, Some(400 | 422)) if !google || name == "INVALID_ARGUMENT" => {
+            Kind::Invalid
+        }
+        ("UNAUTHENTICATED", _) | (_, Some(401)) => Kind::Unauthenticated,
+        ("PERMISSION_DENIED", _) | (_, Some(403)) => Kind::Forbidden,
+        ("ALREADY_EXISTS", _) | (_, Some(409)) => Kind::Duplicate,
+        ("RESOURCE_EXHAUSTED", _) | (_, Some(429)) => Kind::RateLimited,
+        ("INTERNAL" | "UNAVAILABLE" | "DEADLINE_EXCEEDED" | "DATA_LOSS" | "UNKNOWN", _) => {
+            Kind::ServerError
+        }
+        (_, Some(s)) if s >= 500 => Kind::ServerError,
+        _ if StatusKey::parse(name) == Some(StatusKey::Range(5)) => Kind::ServerError,
+        _ => Kind::Other,
+    }
+}
+
+/// The scenarios of one documented error code (and reason).
 pub(super) fn error(
     api: &Api,
     graph: &Graph,
@@ -19,7 +70,7 @@ pub(super) fn error(
     code: &ErrorCode,
     reason: Option<&String>,
     options: &GenerateOptions,
-) -> Scenario {
+) -> Vec<Scenario> {
     let outcome = Outcome::ErrorCode {
         name: code.name.clone(),
         status: code.http_status,
@@ -29,65 +80,106 @@ pub(super) fn error(
         .name
         .chars()
         .all(|c| c.is_ascii_uppercase() || c == '_');
-    let no_recipe = |why: &str| {
-        let reason = format!("no recipe: add one in {} ({why})", options.scenario_dir);
-        scenario(
-            op,
-            outcome.clone(),
-            "no_recipe",
-            Vec::new(),
-            Vec::new(),
-            Some(reason),
-        )
-    };
+    let ignored = |why: Unprovable| vec![unprovable(op, &outcome, why, options)];
     if reason.is_some() {
-        return no_recipe("a named request error needs domain state");
+        return ignored(Unprovable::NoRecipe(
+            "a named request error needs domain state",
+        ));
     }
-    let kind = match (code.name.as_str(), code.http_status) {
-        ("NOT_FOUND", _) | (_, Some(404)) => "not_found",
-        // With both documented, 400 takes malformed input; 422 needs a semantically wrong one.
-        (_, Some(422)) if !google && documents(op, 400) => "",
-        ("INVALID_ARGUMENT", _) | (_, Some(400 | 422))
-            if !google || code.name == "INVALID_ARGUMENT" =>
-        {
-            "invalid"
-        }
-        ("UNAUTHENTICATED", _) | (_, Some(401)) => "unauthenticated",
-        ("PERMISSION_DENIED", _) | (_, Some(403)) => "forbidden",
-        ("ALREADY_EXISTS", _) | (_, Some(409)) => "duplicate",
-        _ => "",
-    };
-    // A missing resource is named by the last path parameter: nothing is created for it.
-    let last_param = graph.needs(op).last().map(|(name, _)| name.clone());
-    let leave = last_param.as_deref().filter(|_| kind == "not_found");
-    let seed = scenario_seed(options, &Scenario::make_id(&op.id, &outcome, "error"));
-    // Credentials are checked before anything is looked up: nothing needs creating.
-    let chain = Chain::new(api, graph, options, seed);
-    let prepared = match if kind == "unauthenticated" {
-        Ok(chain.alone(op))
-    } else {
-        chain.prepare(op, leave)
-    } {
-        Ok(p) => p,
-        Err(why) => {
-            return scenario(op, outcome, "valid", Vec::new(), Vec::new(), Some(why));
-        }
-    };
-    let mut call = prepared.call;
-    call.expect.status = code.http_status;
-    if google {
-        call.expect.error_code = Some(code.name.clone());
-    }
-    let mut steps = prepared.setup;
-    let mut cleanup = prepared.cleanup;
     let recipe = Recipe { api, op, options };
-    let variant = match recipe.apply(kind, &mut call) {
-        Ok(variant) => variant,
-        Err(why) => return no_recipe(why),
+    let range = StatusKey::parse(&code.name).filter(|k| matches!(k, StatusKey::Range(_)));
+    let kinds = match range {
+        Some(StatusKey::Range(4)) => {
+            let kinds = recipe.kinds_in_client_range();
+            if kinds.is_empty() {
+                return ignored(Unprovable::NoRecipe(
+                    "every client error with a recipe is documented on its own",
+                ));
+            }
+            kinds
+        }
+        _ => vec![kind_of(&code.name, code.http_status, google, op)],
     };
-    prune(&mut steps, &call, &mut cleanup);
-    steps.push(call);
-    scenario(op, outcome, variant, steps, cleanup, None)
+    let seed = scenario_seed(options, &Scenario::make_id(&op.id, &outcome, "error"));
+    // A missing item is named by the last path parameter: nothing is created for it.
+    let last = graph.needs(op).last().map(|(name, _)| name.clone());
+    let mut out = Vec::new();
+    let mut first_problem = None;
+    for kind in kinds {
+        let chain = Chain::new(api, graph, options, seed);
+        let prepared = match kind {
+            // Credentials are checked before anything is looked up: nothing needs creating.
+            Kind::Unauthenticated => Ok(chain.alone(op)),
+            Kind::NotFound => chain.prepare(op, last.as_deref()),
+            _ => chain.prepare(op, None),
+        };
+        let prepared = match prepared {
+            Ok(p) => p,
+            Err(why) => {
+                first_problem.get_or_insert(Unprovable::NoProducer(why));
+                continue;
+            }
+        };
+        let mut base = prepared.call.clone();
+        match range {
+            Some(StatusKey::Range(class)) => base.expect.status_range = Some(class),
+            _ => base.expect.status = code.http_status,
+        }
+        if google {
+            base.expect.error_code = Some(code.name.clone());
+        }
+        match recipe.apply(kind, &base, last.as_deref()) {
+            Ok(variants) => {
+                for (variant, call) in variants {
+                    let mut steps = prepared.setup.clone();
+                    let mut cleanup = prepared.cleanup.clone();
+                    prune(&mut steps, &call, &mut cleanup);
+                    steps.push(call);
+                    out.push(scenario(op, outcome.clone(), variant, steps, cleanup, None));
+                }
+            }
+            Err(why) => {
+                first_problem.get_or_insert(why);
+            }
+        }
+    }
+    match (out.is_empty(), first_problem) {
+        (true, Some(why)) => ignored(why),
+        (true, None) => ignored(Unprovable::NoRecipe("no generic recipe for this code")),
+        (false, _) => out,
+    }
+}
+
+/// The ignored scenario of an outcome that cannot be provoked, saying why.
+fn unprovable(
+    op: &Operation,
+    outcome: &Outcome,
+    why: Unprovable,
+    options: &GenerateOptions,
+) -> Scenario {
+    let (variant, reason) = match why {
+        Unprovable::NoRecipe(why) => (
+            "no_recipe",
+            format!("no recipe: add one in {} ({why})", options.scenario_dir),
+        ),
+        Unprovable::NeedsFile(variant, why) => (
+            variant,
+            format!(
+                "needs a scenario file: {why} (add one in {})",
+                options.scenario_dir
+            ),
+        ),
+        Unprovable::Unsafe(why) => ("unsafe", format!("cannot be provoked safely: {why}")),
+        Unprovable::NoProducer(why) => ("valid", why),
+    };
+    scenario(
+        op,
+        outcome.clone(),
+        variant,
+        Vec::new(),
+        Vec::new(),
+        Some(reason),
+    )
 }
 
 /// What an error recipe works with.
@@ -98,49 +190,94 @@ struct Recipe<'a> {
 }
 
 impl Recipe<'_> {
-    /// Turns the valid `call` into one that should fail as `kind` says (adding setup `steps`
-    /// and `cleanup` where it needs them); the variant name, or why there is no recipe.
-    fn apply(&self, kind: &str, call: &mut Step) -> Result<&'static str, &'static str> {
+    /// The kinds a documented `4XX` stands for: those with a recipe whose status the
+    /// operation documents nowhere else.
+    fn kinds_in_client_range(&self) -> Vec<Kind> {
+        let op = self.op;
+        let elsewhere = |status: u16| {
+            documents(op, status) || op.error_codes.iter().any(|c| c.http_status == Some(status))
+        };
+        [
+            (Kind::Invalid, 400),
+            (Kind::Unauthenticated, 401),
+            (Kind::Forbidden, 403),
+            (Kind::NotFound, 404),
+        ]
+        .into_iter()
+        .filter(|(_, status)| !elsewhere(*status))
+        .map(|(kind, _)| kind)
+        .collect()
+    }
+
+    /// Calls derived from the valid `base` that should fail as `kind` says, each with its
+    /// variant name; or why there is none.
+    fn apply(
+        &self,
+        kind: Kind,
+        base: &Step,
+        last: Option<&str>,
+    ) -> Result<Vec<(&'static str, Step)>, Unprovable> {
         let (api, op, options) = (self.api, self.op, self.options);
+        let mut call = base.clone();
         Ok(match kind {
-            "not_found" => {
-                let path_params: Vec<&str> = op
-                    .parameters
-                    .iter()
-                    .filter(|p| p.location == ParamLocation::Path)
-                    .map(|p| p.name.as_str())
-                    .collect();
-                let Some(last) = path_params.last() else {
-                    return Err(
+            Kind::NotFound => {
+                let Some(last) = last else {
+                    return Err(Unprovable::NoRecipe(
                         "the operation has no path parameter to point at a missing resource",
-                    );
+                    ));
                 };
                 call.params
-                    .insert((*last).to_owned(), never_created(api, op, last));
-                "never_created"
+                    .insert(last.to_owned(), synth::never_created(api, op, last));
+                vec![("never_created", call)]
             }
-            "invalid" => match break_request(api, op, call) {
-                Some(v) => v,
-                None => return Err("no field or parameter to break"),
-            },
-            "unauthenticated" => {
+            Kind::Invalid => {
+                let broken = break_request(api, op, base);
+                if broken.is_empty() {
+                    return Err(Unprovable::NoRecipe("no field or parameter to break"));
+                }
+                broken
+            }
+            Kind::Unauthenticated => {
                 if op.security.is_empty() && api.security_schemes.is_empty() {
-                    return Err("the operation documents no security");
+                    return Err(Unprovable::NoRecipe("the operation documents no security"));
                 }
                 call.identity = None;
-                "no_credentials"
+                let mut out = vec![("no_credentials", call)];
+                if op.needs_credentials() {
+                    let mut wrong = base.clone();
+                    wrong.identity = Some(INVALID_IDENTITY.to_owned());
+                    out.push(("invalid_credentials", wrong));
+                }
+                out
             }
-            "forbidden" => match &options.unprivileged_identity {
+            Kind::Forbidden => match &options.unprivileged_identity {
                 Some(who) => {
                     call.identity = Some(who.clone());
-                    "unprivileged"
+                    vec![("unprivileged", call)]
                 }
-                None => return Err("the target has no identity without rights"),
+                None => {
+                    return Err(Unprovable::NoRecipe(
+                        "the target has no identity without rights",
+                    ))
+                }
             },
-            "duplicate" => {
-                return Err("needs a scenario file: the spec does not say what must be unique")
+            Kind::Duplicate => {
+                return Err(Unprovable::NeedsFile(
+                    "duplicate",
+                    "the spec does not say what must be unique",
+                ))
             }
-            _ => return Err("no generic recipe for this code"),
+            Kind::RateLimited => {
+                return Err(Unprovable::Unsafe(
+                    "it takes exhausting the target's rate limit or quota",
+                ))
+            }
+            Kind::ServerError => {
+                return Err(Unprovable::Unsafe(
+                    "a server error takes breaking the target",
+                ))
+            }
+            Kind::Other => return Err(Unprovable::NoRecipe("no generic recipe for this code")),
         })
     }
 }
@@ -151,52 +288,22 @@ fn documents(op: &Operation, status: u16) -> bool {
         .any(|r| r.status == StatusKey::Code(status))
 }
 
-/// An id no one created that still fits the parameter's schema: a large number for integer
-/// ids, a marked string otherwise (or a synthesized value when the schema constrains it).
-fn never_created(api: &Api, op: &Operation, name: &str) -> String {
-    let marked = || "contractor-never-created-${run.id}".to_owned();
-    let param = op
-        .parameters
-        .iter()
-        .find(|p| p.name == name && p.location == ParamLocation::Path);
-    let Some(schema_ref) = param.and_then(|p| p.schema.as_ref()) else {
-        return marked();
-    };
-    let Some(schema) = api.schemas.get(schema_ref) else {
-        return marked();
-    };
-    let fits = |v: &Value| {
-        api.schemas
-            .accepts(schema_ref, Direction::Request, v)
-            .unwrap_or(false)
-    };
-    let integer = is_numeric(api, schema);
-    let candidates: Vec<Value> = if integer {
-        let max = api
-            .schemas
-            .keyword(schema, "maximum")
-            .and_then(Value::as_i64)
-            .unwrap_or(i64::from(i32::MAX));
-        vec![Value::from(max.min(2_147_480_000)), Value::from(max)]
-    } else {
-        vec![Value::from("contractor-never-created")]
-    };
-    for c in candidates {
-        if fits(&c) {
-            return match c {
-                Value::String(_) => marked(),
-                other => other.to_string(),
-            };
-        }
-    }
-    synth::valid_value(&api.schemas, schema_ref, Direction::Request, 999_983)
-        .map(|v| param_text(&v))
-        .unwrap_or_else(|_| marked())
-}
+/// Texts that break a string format, by format.
+const WRONG_FORMATS: [(&str, &str); 5] = [
+    ("uuid", "not-a-uuid"),
+    ("date-time", "not-a-date-time"),
+    ("date", "not-a-date"),
+    ("email", "not-an-email"),
+    ("uri", "not a uri"),
+];
 
-/// Breaks a valid request: drops a required body field, else puts text in a numeric parameter.
-fn break_request(api: &Api, op: &Operation, call: &mut Step) -> Option<&'static str> {
-    if let (Some(Value::Object(body)), Some(rb)) = (&mut call.body, &op.request_body) {
+/// Ways to break a valid request, one call each: a required body field dropped
+/// (`missing_field`), text in a numeric parameter (`wrong_type`), a value that breaks a
+/// parameter's format (`wrong_format`), a value outside a parameter's enum (`not_in_enum`).
+/// Query parameters are broken before path parameters; headers are left alone.
+fn break_request(api: &Api, op: &Operation, base: &Step) -> Vec<(&'static str, Step)> {
+    let mut out = Vec::new();
+    if let (Some(Value::Object(body)), Some(rb)) = (&base.body, &op.request_body) {
         let schema = rb
             .content
             .iter()
@@ -206,22 +313,67 @@ fn break_request(api: &Api, op: &Operation, call: &mut Step) -> Option<&'static 
         if let Some(schema) = schema {
             let required = api.schemas.required(schema);
             if let Some(field) = required.into_iter().find(|f| body.contains_key(*f)) {
-                body.remove(field);
-                return Some("missing_field");
+                let mut call = base.clone();
+                if let Some(Value::Object(b)) = &mut call.body {
+                    b.remove(field);
+                }
+                out.push(("missing_field", call));
             }
         }
     }
-    for p in &op.parameters {
+    let params = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .chain(
+            op.parameters
+                .iter()
+                .filter(|p| p.location == ParamLocation::Path),
+        );
+    for p in params {
         let Some(schema) = p.schema.as_ref().and_then(|s| api.schemas.get(s)) else {
             continue;
         };
-        if is_numeric(api, schema) && p.location != ParamLocation::Header {
-            call.params
-                .insert(p.name.clone(), "not-a-number".to_owned());
-            return Some("wrong_type");
+        let Some((variant, text)) = fault(api, schema) else {
+            continue;
+        };
+        if out.iter().any(|(v, _)| *v == variant) {
+            continue;
+        }
+        let mut call = base.clone();
+        call.params.insert(p.name.clone(), text);
+        out.push((variant, call));
+    }
+    out
+}
+
+/// A parameter text that breaks `schema`, with its variant name.
+fn fault(api: &Api, schema: &Value) -> Option<(&'static str, String)> {
+    if is_numeric(api, schema) {
+        return Some(("wrong_type", "not-a-number".to_owned()));
+    }
+    if let Some(allowed) = api
+        .schemas
+        .keyword(schema, "enum")
+        .and_then(Value::as_array)
+    {
+        let text = "contractor-not-in-enum";
+        let is_string = api.schemas.types(schema).iter().all(|t| *t == "string");
+        if is_string && !allowed.iter().any(|v| v == text) {
+            return Some(("not_in_enum", text.to_owned()));
         }
     }
-    None
+    let format = api
+        .schemas
+        .keyword(schema, "format")
+        .and_then(Value::as_str)?;
+    if api.schemas.types(schema) != ["string"] {
+        return None;
+    }
+    WRONG_FORMATS
+        .iter()
+        .find(|(f, _)| *f == format)
+        .map(|(_, text)| ("wrong_format", (*text).to_owned()))
 }
 
 /// Whether the schema's one type is `integer` or `number`.

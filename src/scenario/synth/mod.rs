@@ -22,7 +22,9 @@ mod shapes;
 mod value;
 
 pub use formats::base64;
-pub use value::{known_item, standing_values, synthesize, valid_value, Fill};
+pub use value::{
+    is_never_created, known_item, never_created, standing_values, synthesize, valid_value, Fill,
+};
 
 #[cfg(test)]
 mod tests;

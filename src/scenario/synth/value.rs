@@ -163,3 +163,55 @@ pub fn known_item(api: &Api, op: &Operation, name: &str) -> Option<String> {
         other => other.to_string(),
     })
 }
+
+/// An id no one created that still fits path parameter `name`'s schema: a large number for
+/// integer ids, a marked string otherwise (or a synthesized value when the schema constrains
+/// it). The spec-driven stub treats it as an item it does not hold ([`is_never_created`]).
+pub fn never_created(api: &Api, op: &Operation, name: &str) -> String {
+    let marked = || "contractor-never-created-${run.id}".to_owned();
+    let param = op
+        .parameters
+        .iter()
+        .find(|p| p.name == name && p.location == ParamLocation::Path);
+    let Some(schema_ref) = param.and_then(|p| p.schema.as_ref()) else {
+        return marked();
+    };
+    let Some(schema) = api.schemas.get(schema_ref) else {
+        return marked();
+    };
+    let fits = |v: &Value| {
+        api.schemas
+            .accepts(schema_ref, Direction::Request, v)
+            .unwrap_or(false)
+    };
+    let integer = matches!(api.schemas.types(schema).as_slice(), ["integer" | "number"]);
+    let candidates: Vec<Value> = if integer {
+        let max = api
+            .schemas
+            .keyword(schema, "maximum")
+            .and_then(Value::as_i64)
+            .unwrap_or(i64::from(i32::MAX));
+        vec![Value::from(max.min(2_147_480_000)), Value::from(max)]
+    } else {
+        vec![Value::from("contractor-never-created")]
+    };
+    for c in candidates {
+        if fits(&c) {
+            return match c {
+                Value::String(_) => marked(),
+                other => other.to_string(),
+            };
+        }
+    }
+    valid_value(&api.schemas, schema_ref, Direction::Request, 999_983)
+        .map(|v| match v {
+            Value::String(s) => s,
+            other => other.to_string(),
+        })
+        .unwrap_or_else(|_| marked())
+}
+
+/// Whether `value` of path parameter `name` of `op` is what [`never_created`] gives.
+pub fn is_never_created(api: &Api, op: &Operation, name: &str, value: &str) -> bool {
+    value.starts_with("contractor-never-created") || never_created(api, op, name) == value
+}

@@ -183,6 +183,17 @@ impl Schemas {
         self.options().build(schema).ok()
     }
 
+    /// Whether `value` is in `format` (`uuid`, `date-time`, `email`...), whatever this API's
+    /// dialect checks; true for a format the validator does not know, and for a value that
+    /// is not a string.
+    pub fn fits_format(&self, format: &str, value: &Value) -> bool {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .build(&json!({ "format": format }))
+            .map_or(true, |v| v.is_valid(value))
+    }
+
     fn options(&self) -> jsonschema::ValidationOptions<'static> {
         match self.dialect {
             Dialect::OpenApi31 => jsonschema::options()

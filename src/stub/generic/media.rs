@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use crate::spec::{MediaType, Operation, ResponseSpec, StatusKey};
 
-/// The lowest documented 2xx, else a `2XX` range (as 200), else `default` (as 200).
+/// The lowest documented 2xx, else a `2XX` range (as 200), else the lowest documented 3xx but
+/// `304` (an operation that answers with a redirect), else `default` (as 200).
 pub(super) fn success_response(op: &Operation) -> Option<(u16, &ResponseSpec)> {
     let lowest = op
         .responses
@@ -22,6 +23,15 @@ pub(super) fn success_response(op: &Operation) -> Option<(u16, &ResponseSpec)> {
                 .iter()
                 .find(|r| r.status == StatusKey::Range(2))
                 .map(|r| (200, r))
+        })
+        .or_else(|| {
+            op.responses
+                .iter()
+                .filter_map(|r| match r.status {
+                    StatusKey::Code(c) if (300..400).contains(&c) && c != 304 => Some((c, r)),
+                    _ => None,
+                })
+                .min_by_key(|(c, _)| *c)
         })
         .or_else(|| {
             op.responses

@@ -1,7 +1,9 @@
 //! The spec-driven stub for any API without an emulator: routes each operation, validates the
-//! request (required parameters, parameter schemas, body schema, credentials) and answers a
-//! documented 400/422 when it is invalid; otherwise the lowest documented 2xx with the
-//! operation's example, else a body synthesized from the schema that validates against it.
+//! request (required parameters, parameter schemas and formats, body schema, credentials: only
+//! those it issued, when started knowing them) and refuses it with the documented 400/422 or
+//! 401 (Google's error body for an API with Google error codes) when it is invalid; otherwise
+//! the lowest documented 2xx (else 3xx, with a `Location`) with the operation's example, else a
+//! body synthesized from the schema that validates against it.
 //! `Prefer: code=404` or `Prefer: example=NAME` picks a documented response, as Prism does.
 //! Resources with a create/read/delete shape (POST on a collection, GET and DELETE on `{id}`
 //! below it) are kept in memory, so create-then-get and delete-then-get behave.
@@ -9,6 +11,7 @@
 //! May import `spec`, `scenario::synth` and the rest of `stub`.
 
 mod media;
+mod reject;
 mod resources;
 mod stub;
 mod validate;

@@ -46,8 +46,10 @@ impl SpecStub {
         };
         if let Some(missing) = self.missing(op, params) {
             // A missing item (or parent) is 404, where the spec documents one.
-            if let Some(out) = self.documented_error(op, 404, &format!("no item {missing}")) {
-                return out;
+            let documented = op.response_for(404).is_some()
+                || op.error_codes.iter().any(|c| c.http_status == Some(404));
+            if documented {
+                return self.reject(op, 404, &format!("no item {missing}"));
             }
         }
         let values = path_values(self, op, params);
@@ -82,10 +84,12 @@ impl SpecStub {
                 continue;
             }
             let Some(Producer::Resource(index)) = producer else {
-                // An identifier nothing creates: the stub holds one item, the spec's example
-                // or the standing value.
-                let holds = self.standing_item(op, name);
-                if producer.is_none() && holds.is_some_and(|v| v != values[at]) {
+                // An identifier nothing creates: the stub holds every such item but the
+                // ones a run names as never created.
+                if producer.is_none()
+                    && names_an_item(name)
+                    && synth::is_never_created(&self.api, op, name, values[at])
+                {
                     return Some(format!("{{{name}}}={}", values[at]));
                 }
                 continue;
@@ -95,15 +99,6 @@ impl SpecStub {
             }
         }
         None
-    }
-
-    /// The one item the stub holds for path parameter `name` of `op` when nothing creates
-    /// it: the parameter's example, else the standing value; `None` for what names no item.
-    fn standing_item(&self, op: &Operation, name: &str) -> Option<String> {
-        if !names_an_item(name) {
-            return None;
-        }
-        synth::known_item(&self.api, op, name).or_else(|| self.standing.get(name).cloned())
     }
 
     /// The stored item of resource `index` whose item path values are `values`.

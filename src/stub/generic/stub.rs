@@ -4,7 +4,7 @@
 //!
 //! May import `spec`, `scenario::synth` and the rest of `stub`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,11 +26,14 @@ pub struct SpecStub {
     pub(super) base_paths: Vec<String>,
     /// The spec's resources: what the stub stores.
     pub(super) graph: Graph,
-    /// The one item the stub holds for each identifier nothing in the spec creates.
-    pub(super) standing: BTreeMap<String, String>,
     pub(super) store: Mutex<Store>,
     pub(super) mutants: BTreeSet<Mutant>,
     pub(super) slow_delay: Duration,
+    /// The credentials the stub issued, as presented (without `Bearer`); empty: it accepts
+    /// any credential that is there.
+    pub(super) issued: Vec<String>,
+    /// Whether the API documents Google-style error codes, so its errors take Google's body.
+    pub(super) google_errors: bool,
 }
 
 /// What a request asked for with `Prefer`.
@@ -83,17 +86,39 @@ impl SpecStub {
             })
             .collect();
         let graph = Graph::of(&api);
-        let standing = synth::standing_values(&api, &graph);
+        let google_errors = api.operations.iter().any(|op| {
+            op.error_codes
+                .iter()
+                .any(|c| crate::spec::prose::canonical_http_status(&c.name).is_some())
+        });
         SpecStub {
             api,
             routes,
             base_paths,
             graph,
-            standing,
             store: Mutex::new(Store::default()),
             mutants: mutants.iter().copied().filter(|m| m.is_generic()).collect(),
             slow_delay,
+            issued: Vec::new(),
+            google_errors,
         }
+    }
+
+    /// The stub, accepting only `credentials` (identity values such as `Bearer contractor`,
+    /// as `contractor run` sends them) where the spec asks for credentials.
+    pub fn issuing(mut self, credentials: impl IntoIterator<Item = String>) -> SpecStub {
+        for value in credentials {
+            let token = value
+                .split_once(' ')
+                .map_or(value.as_str(), |(_, t)| t.trim())
+                .to_owned();
+            if token.contains(':') {
+                self.issued.push(synth::base64(&token));
+            }
+            self.issued.push(token);
+            self.issued.push(value);
+        }
+        self
     }
 
     fn route(&self, raw_path: &str, method: &str) -> Routed {
@@ -170,55 +195,25 @@ impl SpecStub {
             }
         }
         if let Err(problem) = self.authorize(op, request) {
-            if let Some(r) = op
+            // A 401 documented by a response (not only under `default`) or as an error code.
+            let documented = op
                 .response_for(401)
-                .filter(|r| r.status != StatusKey::Default)
-            {
-                let mut out = self.render(op, r, 401, None, None);
-                out.set_header("x-contractor-problem", &problem);
-                return out;
+                .is_some_and(|r| r.status != StatusKey::Default)
+                || op.error_codes.iter().any(|c| c.http_status == Some(401));
+            if documented {
+                return self.reject(op, 401, &problem);
             }
         }
         if let Err(problem) = self.validate(op, &params, request) {
-            let documented = [400, 422].into_iter().find_map(|c| {
-                op.responses
-                    .iter()
-                    .find(|r| r.status == StatusKey::Code(c))
-                    .map(|r| (c, r))
-            });
-            let mut out = match documented {
-                Some((code, r)) => self.render(op, r, code, None, None),
-                None => StubResponse::json(400, &json!({"error": problem})),
+            // 400 for malformed input; 422 when only that is documented.
+            let code = if documents(op, 422) && !documents(op, 400) {
+                422
+            } else {
+                400
             };
-            out.set_header("x-contractor-problem", &problem);
-            return out;
+            return self.reject(op, code, &problem);
         }
         self.succeed(op, &params, request, prefer.example.as_deref())
-    }
-
-    /// The answer for an error `status` that `op` documents: its response (the code, its
-    /// range or `default`), else, for a code documented in prose, a Google error body.
-    /// `None` when the spec documents no such outcome.
-    pub(super) fn documented_error(
-        &self,
-        op: &Operation,
-        status: u16,
-        problem: &str,
-    ) -> Option<StubResponse> {
-        let mut out = if let Some(response) = op.response_for(status) {
-            self.render(op, response, status, None, None)
-        } else {
-            let code = op
-                .error_codes
-                .iter()
-                .find(|c| c.http_status == Some(status))?;
-            StubResponse::json(
-                status,
-                &json!({"error": {"code": status, "message": problem, "status": code.name}}),
-            )
-        };
-        out.set_header("x-contractor-problem", problem);
-        Some(out)
     }
 
     /// The body of `response`: a named or first example (the loader keeps only those that fit
@@ -273,6 +268,10 @@ impl SpecStub {
                 }
             }
         };
+        // A redirect names where it points (RFC 9110); a documented `Location` may say how.
+        if matches!(code, 301 | 302 | 303 | 307 | 308) {
+            out.set_header("location", "/contractor-redirected");
+        }
         for header in response.headers.iter().filter(|h| h.required) {
             let value = header
                 .schema
@@ -322,6 +321,13 @@ impl Responder for SpecStub {
         };
         self.mutate(op, response)
     }
+}
+
+/// Whether `op` documents exactly `status`.
+fn documents(op: &Operation, status: u16) -> bool {
+    op.responses
+        .iter()
+        .any(|r| r.status == StatusKey::Code(status))
 }
 
 /// A GET on a path without parameters: the collection listing.

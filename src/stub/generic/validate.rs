@@ -8,42 +8,40 @@ use serde_json::{json, Value};
 
 use super::media::{essence, is_json};
 use super::stub::SpecStub;
-use crate::spec::{Api, Direction, MediaType, Operation, ParamLocation};
+use crate::spec::{Api, Direction, MediaType, Operation, ParamLocation, SecurityScheme};
 use crate::stub::StubRequest;
 
 impl SpecStub {
-    /// Whether some security alternative of `op` is satisfied by the request's credentials.
+    /// Whether some security alternative of `op` is satisfied by the request's credentials:
+    /// each scheme's credential is there, and is one the stub issued when it knows which.
     pub(super) fn authorize(&self, op: &Operation, request: &StubRequest) -> Result<(), String> {
         if op.security.is_empty() || op.security.iter().any(Vec::is_empty) {
             return Ok(());
         }
+        let mut wrong = false;
         let satisfied = op.security.iter().any(|alternative| {
             alternative.iter().all(|(name, _)| {
                 let Some(scheme) = self.api.security_schemes.iter().find(|s| &s.name == name)
                 else {
                     return true;
                 };
-                match (scheme.kind.as_str(), scheme.scheme.as_deref()) {
-                    ("apiKey", Some("query")) => scheme
-                        .param_name
-                        .as_deref()
-                        .is_some_and(|n| request.query_param(n).is_some()),
-                    ("apiKey", Some("cookie")) => request.header("cookie").is_some(),
-                    ("apiKey", _) => scheme
-                        .param_name
-                        .as_deref()
-                        .is_some_and(|n| request.header(n).is_some()),
-                    ("http", Some(s)) => request
-                        .header("authorization")
-                        .is_some_and(|v| v.to_ascii_lowercase().starts_with(s)),
-                    _ => request.header("authorization").is_some(),
+                match presented(scheme, request) {
+                    None => false,
+                    Some(_) if self.issued.is_empty() => true,
+                    Some(token) => {
+                        let known = self.issued.iter().any(|t| t == token);
+                        wrong |= !known;
+                        known
+                    }
                 }
             })
         });
-        if satisfied {
-            Ok(())
-        } else {
-            Err("no credentials satisfy the operation's security requirements".to_owned())
+        match (satisfied, wrong) {
+            (true, _) => Ok(()),
+            (false, true) => Err("the credentials are not ones the stub issued".to_owned()),
+            (false, false) => {
+                Err("no credentials satisfy the operation's security requirements".to_owned())
+            }
         }
     }
 
@@ -118,6 +116,18 @@ impl SpecStub {
             if let Some(problem) = problem {
                 return Err(problem);
             }
+            // OpenAPI 3.0 and Swagger 2.0 schemas leave formats unchecked; a parameter's
+            // format is checked all the same, as servers parse them.
+            let format = self.api.schemas.keyword(schema, "format");
+            if let Some(format) = format.and_then(Value::as_str) {
+                if !self.api.schemas.fits_format(format, &value) {
+                    return Err(format!(
+                        "{} parameter '{}': {value} is not a \"{format}\"",
+                        p.location.as_str(),
+                        p.name
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -158,6 +168,42 @@ impl SpecStub {
             }
         }
         Ok(())
+    }
+}
+
+/// The credential a request presents for `scheme`, without its auth-scheme word (`Bearer`,
+/// `Basic`): `None` when it presents none.
+fn presented<'a>(scheme: &SecurityScheme, request: &'a StubRequest) -> Option<&'a str> {
+    let without_word = |value: &'a str| match value.split_once(' ') {
+        Some((_, token)) => token.trim(),
+        None => value,
+    };
+    match (scheme.kind.as_str(), scheme.scheme.as_deref()) {
+        ("apiKey", Some("query")) => request.query_param(scheme.param_name.as_deref()?),
+        ("apiKey", Some("cookie")) => {
+            let name = scheme.param_name.as_deref()?;
+            request.header("cookie")?.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                (k == name).then_some(v)
+            })
+        }
+        ("apiKey", _) => {
+            let name = scheme.param_name.as_deref()?;
+            let value = request.header(name)?;
+            Some(if name.eq_ignore_ascii_case("authorization") {
+                without_word(value)
+            } else {
+                value
+            })
+        }
+        ("http", Some(s)) => {
+            let value = request.header("authorization")?;
+            value
+                .to_ascii_lowercase()
+                .starts_with(&s.to_ascii_lowercase())
+                .then(|| without_word(value))
+        }
+        _ => request.header("authorization").map(without_word),
     }
 }
 
