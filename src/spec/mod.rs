@@ -27,6 +27,8 @@ pub use model::{
     SecurityScheme, Server, SpecVersion, StatusKey,
 };
 pub use refs::percent_decode;
-pub use resources::{id_candidates, names_an_item, Graph, IdSource, Producer, Resource};
+pub use resources::{
+    fixture_name, id_candidates, names_an_item, Graph, IdSource, Producer, Resource,
+};
 pub use schema::{spec_pointer, Dialect, Direction, SchemaPart, SchemaRef, Schemas, Validator};
 pub use source::MAX_INPUT_BYTES;

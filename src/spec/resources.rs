@@ -401,10 +401,10 @@ pub fn names_an_item(name: &str) -> bool {
 }
 
 impl Graph {
-    /// The path parameters that name an item nothing in the spec creates, each with the
-    /// first operation that has it: the items a run must be given (fixture values).
-    pub fn standing<'a>(&self, api: &'a Api) -> Vec<(String, &'a Operation)> {
-        let mut out: Vec<(String, &Operation)> = Vec::new();
+    /// The path parameters that name an item nothing in the spec creates: the items a run
+    /// must be given, as (fixture name, parameter name, the first operation that has it).
+    pub fn standing<'a>(&self, api: &'a Api) -> Vec<(String, String, &'a Operation)> {
+        let mut out: Vec<(String, String, &Operation)> = Vec::new();
         for op in &api.operations {
             for (name, producer) in self.needs(op) {
                 let fixed = op
@@ -425,17 +425,51 @@ impl Graph {
                 let chosen = self
                     .created_by(op)
                     .is_some_and(|i| self.resources[i].param == name);
+                let key = fixture_name(&op.path, &name);
                 if producer.is_none()
                     && !fixed
                     && !chosen
                     && names_an_item(&name)
-                    && !out.iter().any(|(n, _)| *n == name)
+                    && !out.iter().any(|(k, _, _)| *k == key)
                 {
-                    out.push((name, op));
+                    out.push((key, name, op));
                 }
             }
         }
         out
+    }
+}
+
+/// The fixture value that names the item path parameter `name` of `path` stands for: the
+/// name itself when it says what it names (`guild_id`), else the segment before it with the
+/// name (`albums_id`, `Conferences_Sid`), since `{id}` of one collection is not `{id}` of
+/// another.
+pub fn fixture_name(path: &str, name: &str) -> String {
+    let generic = [
+        "id",
+        "sid",
+        "name",
+        "key",
+        "slug",
+        "uuid",
+        "code",
+        "identifier",
+    ]
+    .contains(&name.to_ascii_lowercase().as_str());
+    if !generic {
+        return name.to_owned();
+    }
+    let segs = segments(path);
+    let at = segs.iter().position(|s| s.param.as_deref() == Some(name));
+    let before = at
+        .and_then(|at| segs[..at].iter().rev().find(|s| s.param.is_none()))
+        .map(|s| {
+            s.shape
+                .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+        });
+    match before {
+        Some(prefix) if !prefix.is_empty() => format!("{prefix}_{name}"),
+        _ => name.to_owned(),
     }
 }
 

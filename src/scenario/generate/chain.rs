@@ -13,7 +13,8 @@ use super::{delete_step, param_text, success_status, valid_step, GenerateOptions
 use crate::scenario::model::{CaptureFrom, Scenario, Step};
 use crate::scenario::synth;
 use crate::spec::{
-    names_an_item, Api, Direction, Graph, IdSource, Operation, ParamLocation, Producer, Resource,
+    fixture_name, names_an_item, Api, Direction, Graph, IdSource, Operation, ParamLocation,
+    Producer, Resource,
 };
 
 /// A call ready to send, with what it needs created first.
@@ -315,7 +316,8 @@ pub(super) fn prune(setup: &mut Vec<Step>, call: &Step, cleanup: &mut Vec<Step>)
 /// fixture value the run must be given.
 fn unproduced(api: &Api, op: &Operation, name: &str, seed: u64) -> String {
     if names_an_item(name) {
-        return synth::known_item(api, op, name).unwrap_or_else(|| format!("${{fixtures.{name}}}"));
+        return synth::known_item(api, op, name)
+            .unwrap_or_else(|| format!("${{fixtures.{}}}", fixture_name(&op.path, name)));
     }
     op.parameters
         .iter()

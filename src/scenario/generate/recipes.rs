@@ -14,7 +14,9 @@ use super::{scenario, scenario_seed, GenerateOptions};
 use crate::scenario::model::{Outcome, Scenario, Step};
 use crate::scenario::synth;
 use crate::scenario::INVALID_IDENTITY;
-use crate::spec::{Api, ErrorCode, Graph, Operation, ParamLocation, StatusKey};
+use crate::spec::{
+    names_an_item, Api, ErrorCode, Graph, IdSource, Operation, ParamLocation, StatusKey,
+};
 
 /// Why an outcome gets no scenario that runs.
 enum Unprovable {
@@ -86,7 +88,12 @@ pub(super) fn error(
             "a named request error needs domain state",
         ));
     }
-    let recipe = Recipe { api, op, options };
+    let recipe = Recipe {
+        api,
+        graph,
+        op,
+        options,
+    };
     let range = StatusKey::parse(&code.name).filter(|k| matches!(k, StatusKey::Range(_)));
     let kinds = match range {
         Some(StatusKey::Range(4)) => {
@@ -101,43 +108,22 @@ pub(super) fn error(
         _ => vec![kind_of(&code.name, code.http_status, google, op)],
     };
     let seed = scenario_seed(options, &Scenario::make_id(&op.id, &outcome, "error"));
-    // A missing item is named by the last path parameter: nothing is created for it.
-    let last = graph.needs(op).last().map(|(name, _)| name.clone());
     let mut out = Vec::new();
     let mut first_problem = None;
     for kind in kinds {
-        let chain = Chain::new(api, graph, options, seed);
-        let prepared = match kind {
-            // Credentials are checked before anything is looked up: nothing needs creating.
-            Kind::Unauthenticated => Ok(chain.alone(op)),
-            Kind::NotFound => chain.prepare(op, last.as_deref()),
-            _ => chain.prepare(op, None),
-        };
-        let prepared = match prepared {
-            Ok(p) => p,
-            Err(why) => {
-                first_problem.get_or_insert(Unprovable::NoProducer(why));
-                continue;
+        let expect = |call: &mut Step| {
+            match range {
+                Some(StatusKey::Range(class)) => call.expect.status_range = Some(class),
+                _ => call.expect.status = code.http_status,
+            }
+            if google {
+                call.expect.error_code = Some(code.name.clone());
             }
         };
-        let mut base = prepared.call.clone();
-        match range {
-            Some(StatusKey::Range(class)) => base.expect.status_range = Some(class),
-            _ => base.expect.status = code.http_status,
-        }
-        if google {
-            base.expect.error_code = Some(code.name.clone());
-        }
-        match recipe.apply(kind, &base, last.as_deref()) {
-            Ok(variants) => {
-                for (variant, call) in variants {
-                    let mut steps = prepared.setup.clone();
-                    let mut cleanup = prepared.cleanup.clone();
-                    prune(&mut steps, &call, &mut cleanup);
-                    steps.push(call);
-                    out.push(scenario(op, outcome.clone(), variant, steps, cleanup, None));
-                }
-            }
+        match recipe.provoke(kind, seed, expect) {
+            Ok(found) => out.extend(found.into_iter().map(|(variant, steps, cleanup)| {
+                scenario(op, outcome.clone(), variant, steps, cleanup, None)
+            })),
             Err(why) => {
                 first_problem.get_or_insert(why);
             }
@@ -182,14 +168,59 @@ fn unprovable(
     )
 }
 
+/// One way to provoke an outcome: its variant name, its steps and its cleanup.
+type Provoked = (&'static str, Vec<Step>, Vec<Step>);
+
 /// What an error recipe works with.
 struct Recipe<'a> {
     api: &'a Api,
+    graph: &'a Graph,
     op: &'a Operation,
     options: &'a GenerateOptions,
 }
 
 impl Recipe<'_> {
+    /// The scenarios (variant, steps, cleanup) that provoke `kind`: the valid call and the
+    /// setup chain it needs, `expect` applied to the call, broken as the recipe says.
+    fn provoke(
+        &self,
+        kind: Kind,
+        seed: u64,
+        expect: impl Fn(&mut Step),
+    ) -> Result<Vec<Provoked>, Unprovable> {
+        let (api, graph, op, options) = (self.api, self.graph, self.op, self.options);
+        // A missing item is named by the last path parameter that names an item
+        // (`{webhook_id}` of `/webhooks/{webhook_id}/{token}`): nothing is created for it.
+        let needs = graph.needs(op);
+        let last = needs
+            .iter()
+            .rev()
+            .find(|(name, producer)| producer.is_some() || names_an_item(name))
+            .or(needs.last())
+            .map(|(name, _)| name.clone());
+        let chain = Chain::new(api, graph, options, seed);
+        let prepared = match kind {
+            // Credentials are checked before anything is looked up: nothing needs creating.
+            Kind::Unauthenticated => Ok(chain.alone(op)),
+            Kind::NotFound => chain.prepare(op, last.as_deref()),
+            _ => chain.prepare(op, None),
+        }
+        .map_err(Unprovable::NoProducer)?;
+        let mut base = prepared.call.clone();
+        expect(&mut base);
+        let variants = self.apply(kind, &base, last.as_deref())?;
+        Ok(variants
+            .into_iter()
+            .map(|(variant, call)| {
+                let mut steps = prepared.setup.clone();
+                let mut cleanup = prepared.cleanup.clone();
+                prune(&mut steps, &call, &mut cleanup);
+                steps.push(call);
+                (variant, steps, cleanup)
+            })
+            .collect())
+    }
+
     /// The kinds a documented `4XX` stands for: those with a recipe whose status the
     /// operation documents nowhere else.
     fn kinds_in_client_range(&self) -> Vec<Kind> {
@@ -205,6 +236,7 @@ impl Recipe<'_> {
         ]
         .into_iter()
         .filter(|(_, status)| !elsewhere(*status))
+        .filter(|(kind, _)| *kind != Kind::Unauthenticated || op.needs_credentials())
         .map(|(kind, _)| kind)
         .collect()
     }
@@ -226,6 +258,15 @@ impl Recipe<'_> {
                         "the operation has no path parameter to point at a missing resource",
                     ));
                 };
+                let creates_it = self.graph.created_by(op).is_some_and(|i| {
+                    let r = &self.graph.resources[i];
+                    r.id == IdSource::Chosen && r.param == last
+                });
+                if creates_it {
+                    return Err(Unprovable::NoRecipe(
+                        "the operation creates the item its last path parameter names",
+                    ));
+                }
                 call.params
                     .insert(last.to_owned(), synth::never_created(api, op, last));
                 vec![("never_created", call)]
@@ -238,8 +279,10 @@ impl Recipe<'_> {
                 broken
             }
             Kind::Unauthenticated => {
-                if op.security.is_empty() && api.security_schemes.is_empty() {
-                    return Err(Unprovable::NoRecipe("the operation documents no security"));
+                if !op.needs_credentials() {
+                    return Err(Unprovable::NoRecipe(
+                        "the operation asks for no credentials",
+                    ));
                 }
                 call.identity = None;
                 let mut out = vec![("no_credentials", call)];

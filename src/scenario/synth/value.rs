@@ -117,7 +117,7 @@ pub fn standing_values(api: &Api, graph: &Graph) -> BTreeMap<String, String> {
     graph
         .standing(api)
         .into_iter()
-        .map(|(name, op)| {
+        .map(|(key, name, op)| {
             let schema = op
                 .parameters
                 .iter()
@@ -132,7 +132,7 @@ pub fn standing_values(api: &Api, graph: &Graph) -> BTreeMap<String, String> {
                         other => other.to_string(),
                     },
                 );
-            (name, value)
+            (key, value)
         })
         .collect()
 }
