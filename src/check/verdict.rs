@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::time::Duration;
 
+use serde_json::Value;
+
 use crate::check::not_a_server_error;
 use crate::check::select::narrow;
 use crate::check::{evaluate, Check, CheckCtx, Expectation, Failure};
@@ -216,12 +218,40 @@ fn setup_fault(
     }
     let (name, from) = step.captures.iter().find(|(n, _)| !vars.contains_key(n))?;
     let place = match from {
-        CaptureFrom::Body(pointer) => format!("no value at {pointer} in the body"),
+        CaptureFrom::Body(pointer) => {
+            let had = match exchange.response.json() {
+                Some(Value::Object(fields)) if fields.is_empty() => "an empty object".to_owned(),
+                Some(Value::Object(fields)) => format!(
+                    "fields {}",
+                    fields
+                        .keys()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some(other) => format!("a JSON {}", json_kind(&other)),
+                None if exchange.response.body.is_empty() => "no body".to_owned(),
+                None => "a body that is not JSON".to_owned(),
+            };
+            format!("no value at {pointer} in the body (it had {had})")
+        }
         CaptureFrom::Header(header) => format!("no {header} header"),
     };
     Some(format!(
         "status {status} with {place} to capture as ${{{name}}}"
     ))
+}
+
+/// What kind of JSON value `v` is, for a message.
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 /// Every exchange of the scenario's own steps (not cleanup), with the operation it called.
@@ -300,7 +330,24 @@ mod tests {
         match judge().judge(&s, &run) {
             Verdict::SetupFailed(setup, _) => assert_eq!(
                 setup.to_string(),
-                "setup step 1 (classroom.invitations.create) failed: status 200 with no value at /id in the body to capture as ${id}"
+                "setup step 1 (classroom.invitations.create) failed: status 200 with no value at /id in the body (it had an empty object) to capture as ${id}"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Issue 9: a capture that fails says which fields the response had.
+    #[test]
+    fn a_failed_capture_names_the_fields_the_response_had() {
+        let s = scenario(vec![create(true), Step::default()]);
+        let body = json!({"name": "lamp", "created": "today"});
+        let run = ran(vec![step(0, Some(exchange(201, body)), None)]);
+        match judge().judge(&s, &run) {
+            Verdict::SetupFailed(setup, _) => assert!(
+                setup
+                    .to_string()
+                    .contains("no value at /id in the body (it had fields name, created)"),
+                "{setup}"
             ),
             other => panic!("{other:?}"),
         }
