@@ -40,8 +40,8 @@ pub struct Config {
     pub checks_off: Vec<String>,
     /// The per-request timeout.
     pub timeout: Option<Duration>,
-    /// Varies generated values.
-    pub seed: u64,
+    /// Varies generated values; `None`: a new seed each run (printed, so it can be repeated).
+    pub seed: Option<u64>,
     /// Run mutating scenarios against a target outside loopback.
     pub allow_mutations: bool,
     /// At most this many requests a second (default: 10 outside loopback, none on it).
@@ -269,9 +269,7 @@ pub fn resolve(flags: &Flags, env: impl Fn(&str) -> Option<String>) -> Result<Co
             file.timeout,
             DEFAULT_TIMEOUT_SECS,
         )?,
-        seed: sources
-            .number(flags.seed, "CONTRACTOR_SEED", None)?
-            .unwrap_or(1),
+        seed: sources.number(flags.seed, "CONTRACTOR_SEED", None)?,
         allow_mutations: sources.allow_mutations()?,
         rate: sources.rate()?,
         concurrency: sources
@@ -520,7 +518,10 @@ mod tests {
         assert_eq!(c.target.as_deref(), Some("https://env.test"));
         assert_eq!(c.scenarios, Some(PathBuf::from("/e/sc")));
         assert_eq!(c.fixture, Some(PathBuf::from("/e/fx.yaml")));
-        assert_eq!((c.rate, c.concurrency, c.seed), (Some(7.0), Some(3), 9));
+        assert_eq!(
+            (c.rate, c.concurrency, c.seed),
+            (Some(7.0), Some(3), Some(9))
+        );
         assert!(!c.allow_mutations);
         assert_eq!(c.timeout, Some(Duration::from_secs(11)));
         assert_eq!(c.time_budget, Some(Duration::from_secs(61)));
@@ -564,7 +565,10 @@ mod tests {
         assert_eq!(c.target.as_deref(), Some("http://127.0.0.1:9"));
         assert_eq!(c.scenarios, Some(PathBuf::from("/f/sc")));
         assert_eq!(c.fixture, Some(PathBuf::from("/f/fx.yaml")));
-        assert_eq!((c.rate, c.concurrency, c.seed), (Some(10.0), Some(4), 3));
+        assert_eq!(
+            (c.rate, c.concurrency, c.seed),
+            (Some(10.0), Some(4), Some(3))
+        );
         assert!(c.allow_mutations);
         assert_eq!(c.timeout, Some(Duration::from_secs(12)));
         assert_eq!(c.time_budget, Some(Duration::from_secs(62)));
@@ -592,7 +596,7 @@ mod tests {
             c.time_budget,
             Some(Duration::from_secs(DEFAULT_TIME_BUDGET_SECS))
         );
-        assert_eq!((c.seed, c.allow_mutations), (1, false));
+        assert_eq!((c.seed, c.allow_mutations), (None, false));
     }
 
     #[test]

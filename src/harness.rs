@@ -245,6 +245,12 @@ impl Run {
             print!("{}", report::github::annotations(&records));
         }
         print!("{}", report::summary::coverage(&records));
+        if config.seed.is_none() {
+            println!(
+                "seed {}: generated values change every run; --seed {} repeats these",
+                self.suite.seed, self.suite.seed
+            );
+        }
         let line = report::summary::one_line(&records, start.elapsed().as_secs_f64());
         println!("{}", report::summary::paint(&line, !failed));
         if let Some(note) = report::summary::ignored_note(&records) {
@@ -254,6 +260,7 @@ impl Run {
             api: &self.suite.api,
             spec_path: &self.suite.spec_path,
             target: config.target.as_deref(),
+            seed: self.suite.seed,
         };
         if let Some(path) = &config.junit {
             let xml = report::junit::render(&self.suite.api.title, &records);

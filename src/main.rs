@@ -128,7 +128,7 @@ struct SuiteArgs {
     /// Switch on a fault in the embedded stub (repeatable), to see the checks bite.
     #[arg(long = "mutant", value_name = "NAME")]
     mutants: Vec<String>,
-    /// Varies generated values (default 1).
+    /// Varies generated values (default: a new seed each run, printed at the end)
     #[arg(long)]
     seed: Option<u64>,
     /// Run scenarios that create, change or delete against a target outside loopback.

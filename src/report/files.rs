@@ -39,6 +39,8 @@ pub struct RunInfo<'a> {
     pub spec_path: &'a Path,
     /// The target's base URL; none is the embedded stub.
     pub target: Option<&'a str>,
+    /// The seed generated values came from.
+    pub seed: u64,
 }
 
 /// The JSON report: the run, a summary, and every scenario with its steps.
@@ -49,6 +51,7 @@ pub fn json_report(info: &RunInfo<'_>, records: &[Record]) -> Value {
         "spec": info.spec_path.display().to_string(),
         "spec_version": info.api.spec_version.to_string(),
         "target": info.target.map_or_else(|| "embedded".to_owned(), mask_url),
+        "seed": info.seed,
         "summary": {
             "scenarios": records.len(),
             "passed": count(Result::Passed),

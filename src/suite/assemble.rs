@@ -37,6 +37,8 @@ pub struct Suite {
     /// One client for the whole run (keep-alive; certificates loaded once).
     pub(super) client: reqwest::Client,
     pub(super) limiter: Option<Arc<Limiter>>,
+    /// The seed generated values came from (the one given, else a new one for this run).
+    pub seed: u64,
 }
 
 /// `path` from the working directory, else from the crate's own folder.
@@ -56,7 +58,8 @@ impl Suite {
         let (spec_path, api) = load_api(config)?;
         let emulated = emulated(&api);
         let fixture = load_fixture(config, emulated)?;
-        let mut scenarios = gather_scenarios(config, &api, emulated)?;
+        let seed = config.seed.unwrap_or_else(new_seed);
+        let mut scenarios = gather_scenarios(config, &api, emulated, seed)?;
         let mut vars = fixture_vars(config, fixture.as_ref());
         let embedded = config
             .target
@@ -97,6 +100,7 @@ impl Suite {
             slow: config.slow.unwrap_or(Duration::from_millis(1500)),
             client: crate::run::Target::client(timeout).map_err(Error::Client)?,
             limiter,
+            seed,
         })
     }
 
@@ -106,6 +110,15 @@ impl Suite {
             .iter()
             .filter_map(|s| s.ignored.as_deref().map(|why| (s.id.as_str(), why)))
     }
+}
+
+/// A seed for a run that was given none: values then differ from run to run, so what an
+/// earlier run left behind never collides with what this one creates.
+fn new_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    (u64::from(nanos) ^ u64::from(std::process::id()).rotate_left(17)) % 99_991 + 1
 }
 
 /// The faults asked for; they apply only to the embedded stub.
@@ -153,13 +166,18 @@ fn load_fixture(config: &Config, emulated: bool) -> Result<Option<Fixture>, Erro
 
 /// Generated scenarios, merged with the scenario files (the shipped ones for an emulated
 /// API when no folder is named).
-fn gather_scenarios(config: &Config, api: &Api, emulated: bool) -> Result<Vec<Scenario>, Error> {
+fn gather_scenarios(
+    config: &Config,
+    api: &Api,
+    emulated: bool,
+    seed: u64,
+) -> Result<Vec<Scenario>, Error> {
     let scenario_dir = config
         .scenarios
         .clone()
         .or_else(|| emulated.then(|| locate(classroom::SCENARIOS)));
     let options = GenerateOptions {
-        seed: config.seed.max(1),
+        seed: seed.max(1),
         default_identity: Some("default".to_owned()),
         unprivileged_identity: None,
         scenario_dir: scenario_dir.as_ref().map_or_else(

@@ -177,3 +177,59 @@ fn a_mostly_ignored_run_says_so_in_its_last_lines() {
         "{out}"
     );
 }
+
+/// The `name` a run's `createShelf` request sent, from its JSON report.
+fn sent_name(report: &std::path::Path) -> (u64, String) {
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(report).expect("report")).expect("json");
+    let curl = json["scenarios"][0]["steps"][0]["curl"]
+        .as_str()
+        .expect("curl");
+    let body = curl.split_once("--data-raw").expect("a body").1.to_owned();
+    (json["seed"].as_u64().expect("seed"), body)
+}
+
+/// Issue 9: a run without `--seed` picks its own seed and prints it; `--seed` repeats the same
+/// values; another seed sends other ones.
+#[test]
+fn a_run_prints_its_seed_and_the_seed_repeats_its_values() {
+    let spec = "tests/fixtures/seeds/shelves.yaml";
+    let dir = tmp_dir("seeds");
+    let report = |name: &str| dir.join(format!("{name}.json"));
+    let (code, out, _) = contractor(&[
+        "run",
+        "--spec",
+        spec,
+        "--json",
+        &report("a").to_string_lossy(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (seed, _) = sent_name(&report("a"));
+    assert!(
+        out.contains(&format!(
+            "seed {seed}: generated values change every run; --seed {seed} repeats these"
+        )),
+        "{out}"
+    );
+    let run = |name: &str, seed: &str| {
+        let (code, out, _) = contractor(&[
+            "run",
+            "--spec",
+            spec,
+            "--seed",
+            seed,
+            "--json",
+            &report(name).to_string_lossy(),
+        ]);
+        assert_eq!(code, 0, "{out}");
+        assert!(!out.contains("generated values change every run"), "{out}");
+        sent_name(&report(name))
+    };
+    let (s1, first) = run("b", "11");
+    let (_, again) = run("c", "11");
+    let (_, other) = run("d", "12");
+    assert_eq!(s1, 11);
+    assert_eq!(first, again, "the same seed sends the same values");
+    assert_ne!(first, other, "another seed sends another name");
+    assert!(first.contains("fiction-"), "a varied name: {first}");
+}

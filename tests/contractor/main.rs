@@ -25,6 +25,7 @@ mod remote;
 mod report_text;
 mod review_regressions;
 mod scenarios;
+mod self_consistency;
 mod settings_file;
 mod spec_stub;
 mod stale;

@@ -74,6 +74,9 @@ fn twice(url: &str, first: &Step, second: &Step) -> Result<u16, SendError> {
     rt.block_on(async {
         let vars = Default::default();
         contractor::run::send(&target, &api, first, &vars).await?;
+        // Give the client time to put the connection back in its pool, so the second request
+        // really goes out on it (without this it may open a fresh one and prove nothing).
+        tokio::time::sleep(Duration::from_millis(150)).await;
         contractor::run::send(&target, &api, second, &vars)
             .await
             .map(|e| e.response.status)
