@@ -376,7 +376,7 @@ fn spec_stub(path: &Path, options: &StubArgs, mutants: &[Mutant]) -> Result<Serv
         mutants,
         Duration::from_millis(options.slow_ms),
     )
-    .issuing(identities.values().cloned());
+    .with_identities(&identities);
     Ok(Served {
         responder: Arc::new(stub),
         banner,

@@ -10,6 +10,22 @@ use crate::spec::Api;
 use crate::stub::classroom::{self, Fixture};
 use crate::stub::{Emulator, Mutant, Responder, SpecStub};
 
+/// The identity generated `PERMISSION_DENIED` / 403 scenarios send: one the target knows
+/// but grants nothing (`CONTRACTOR_IDENTITY_UNPRIVILEGED` for a target).
+pub const UNPRIVILEGED: &str = "unprivileged";
+
+impl SpecStub {
+    /// The stub issuing `identities` (by name, as [`Embedded::identities`] gives them), the
+    /// [`UNPRIVILEGED`] one without rights.
+    pub fn with_identities(self, identities: &BTreeMap<String, String>) -> SpecStub {
+        let (without, with): (Vec<_>, Vec<_>) = identities
+            .iter()
+            .partition(|(name, _)| *name == UNPRIVILEGED);
+        self.issuing(with.into_iter().map(|(_, v)| v.clone()))
+            .without_rights(without.into_iter().map(|(_, v)| v.clone()))
+    }
+}
+
 /// The stub a scenario runs against when no target is given.
 #[derive(Debug, Clone)]
 pub enum Embedded {
@@ -77,9 +93,13 @@ impl Embedded {
                 }
                 ids
             }
-            Embedded::SpecStub => {
-                BTreeMap::from([("default".to_owned(), "Bearer contractor".to_owned())])
-            }
+            Embedded::SpecStub => BTreeMap::from([
+                ("default".to_owned(), "Bearer contractor".to_owned()),
+                (
+                    UNPRIVILEGED.to_owned(),
+                    "Bearer contractor-unprivileged".to_owned(),
+                ),
+            ]),
         }
     }
 
@@ -93,8 +113,7 @@ impl Embedded {
         match self {
             Embedded::Emulator(f) => Arc::new(Emulator::new(f, mutants, slow)),
             Embedded::SpecStub => Arc::new(
-                SpecStub::new(Arc::clone(api), mutants, slow)
-                    .issuing(self.identities().into_values()),
+                SpecStub::new(Arc::clone(api), mutants, slow).with_identities(&self.identities()),
             ),
         }
     }

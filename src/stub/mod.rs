@@ -16,7 +16,7 @@ pub mod router;
 pub mod wiremock_adapter;
 
 pub use classroom::Emulator;
-pub use embedded::{emulated, Embedded};
+pub use embedded::{emulated, Embedded, UNPRIVILEGED};
 pub use exchange::{Responder, StubRequest, StubResponse};
 pub use generic::SpecStub;
 pub use mutants::Mutant;

@@ -14,7 +14,7 @@ use crate::run::{Identities, Limiter};
 use crate::scenario::{self, GenerateOptions, Scenario, INVALID_CREDENTIAL, INVALID_IDENTITY};
 use crate::spec::{Api, Graph, LoadOptions};
 use crate::stub::classroom::{self, Fixture};
-use crate::stub::{emulated, Embedded, Mutant};
+use crate::stub::{emulated, Embedded, Mutant, UNPRIVILEGED};
 
 /// A loaded suite: the API, its scenarios, and how to reach the target.
 pub struct Suite {
@@ -179,7 +179,13 @@ fn gather_scenarios(
     let options = GenerateOptions {
         seed: seed.max(1),
         default_identity: Some("default".to_owned()),
-        unprivileged_identity: None,
+        // The spec-driven stub has an identity without rights; a target has one when its
+        // variable is set.
+        unprivileged_identity: {
+            let embedded_stub = config.target.is_none() && !emulated;
+            let given = std::env::var_os(config.identity_var(UNPRIVILEGED)).is_some();
+            (embedded_stub || given).then(|| UNPRIVILEGED.to_owned())
+        },
         scenario_dir: scenario_dir.as_ref().map_or_else(
             || "scenarios/<api>/".to_owned(),
             |d| format!("{}/", d.display()),

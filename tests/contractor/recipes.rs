@@ -185,3 +185,65 @@ fn a_redirect_is_answered_with_a_location() {
     assert_eq!(asked.status, 301);
     assert!(asked.header("location").is_some());
 }
+
+/// Issue 9: a documented 403 is provoked with an identity without rights. The spec-driven
+/// stub has one and refuses it with the 403; against a target the scenario needs
+/// `CONTRACTOR_IDENTITY_UNPRIVILEGED`; an operation that asks for no credentials gets none.
+#[test]
+fn a_documented_403_is_provoked_with_an_identity_without_rights() {
+    let spec = "tests/fixtures/security/forbidden.yaml";
+    let dir = tmp_dir("forbidden");
+    let report = dir.join("r.json");
+    let (code, out, err) =
+        contractor(&["run", "--spec", spec, "--json", &report.to_string_lossy()]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    let result = |id: &str| {
+        json["scenarios"]
+            .as_array()
+            .expect("scenarios")
+            .iter()
+            .find(|s| s["id"] == id)
+            .map(|s| (s["result"].clone(), s["reason"].clone()))
+            .unwrap_or_else(|| panic!("no {id} in {json}"))
+    };
+    assert_eq!(result("listSecrets::403::unprivileged").0, "passed");
+    let (state, why) = result("status::403::no_recipe");
+    assert_eq!(state, "ignored");
+    assert!(
+        why.as_str()
+            .unwrap_or_default()
+            .contains("asks for no credentials"),
+        "{why}"
+    );
+    // A target: ignored without the identity, run with it.
+    let stub = StubProcess::start(&["--spec", spec]);
+    let text = |cmd: &mut std::process::Command| {
+        let out = cmd.output().expect("run contractor");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (_, out) = text(
+        command(&["run", "--spec", spec, "--target", &stub.url])
+            .env("CONTRACTOR_IDENTITY_DEFAULT", "Bearer contractor")
+            .env_remove("CONTRACTOR_IDENTITY_UNPRIVILEGED"),
+    );
+    assert!(
+        out.contains("listSecrets::403::no_recipe") && out.contains("no identity without rights"),
+        "{out}"
+    );
+    let (code, out) = text(
+        command(&["run", "--spec", spec, "--target", &stub.url])
+            .env("CONTRACTOR_IDENTITY_DEFAULT", "Bearer contractor")
+            .env(
+                "CONTRACTOR_IDENTITY_UNPRIVILEGED",
+                "Bearer contractor-unprivileged",
+            ),
+    );
+    stub.stop();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("listSecrets::403::unprivileged"), "{out}");
+}

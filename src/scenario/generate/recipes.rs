@@ -293,6 +293,11 @@ impl Recipe<'_> {
                 }
                 out
             }
+            Kind::Forbidden if !op.needs_credentials() => {
+                return Err(Unprovable::NoRecipe(
+                    "the operation asks for no credentials",
+                ))
+            }
             Kind::Forbidden => match &options.unprivileged_identity {
                 Some(who) => {
                     call.identity = Some(who.clone());

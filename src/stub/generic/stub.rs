@@ -32,6 +32,8 @@ pub struct SpecStub {
     /// The credentials the stub issued, as presented (without `Bearer`); empty: it accepts
     /// any credential that is there.
     pub(super) issued: Vec<String>,
+    /// Issued credentials of an identity without rights: refused with a documented 403.
+    pub(super) unprivileged: Vec<String>,
     /// Whether the API documents Google-style error codes, so its errors take Google's body.
     pub(super) google_errors: bool,
 }
@@ -100,6 +102,7 @@ impl SpecStub {
             mutants: mutants.iter().copied().filter(|m| m.is_generic()).collect(),
             slow_delay,
             issued: Vec::new(),
+            unprivileged: Vec::new(),
             google_errors,
         }
     }
@@ -108,15 +111,18 @@ impl SpecStub {
     /// as `contractor run` sends them) where the spec asks for credentials.
     pub fn issuing(mut self, credentials: impl IntoIterator<Item = String>) -> SpecStub {
         for value in credentials {
-            let token = value
-                .split_once(' ')
-                .map_or(value.as_str(), |(_, t)| t.trim())
-                .to_owned();
-            if token.contains(':') {
-                self.issued.push(synth::base64(&token));
-            }
-            self.issued.push(token);
-            self.issued.push(value);
+            self.issued.extend(presentations(&value));
+        }
+        self
+    }
+
+    /// The stub, treating `credentials` (issued too) as an identity without rights: an
+    /// operation that documents a 403 refuses it with that 403.
+    pub fn without_rights(mut self, credentials: impl IntoIterator<Item = String>) -> SpecStub {
+        for value in credentials {
+            let forms = presentations(&value);
+            self.issued.extend(forms.iter().cloned());
+            self.unprivileged.extend(forms);
         }
         self
     }
@@ -202,6 +208,15 @@ impl SpecStub {
                 || op.error_codes.iter().any(|c| c.http_status == Some(401));
             if documented {
                 return self.reject(op, 401, &problem);
+            }
+        }
+        if self.lacks_rights(op, request) {
+            let documented = op
+                .response_for(403)
+                .is_some_and(|r| r.status != StatusKey::Default)
+                || op.error_codes.iter().any(|c| c.http_status == Some(403));
+            if documented {
+                return self.reject(op, 403, "the identity has no rights here");
             }
         }
         if let Err(problem) = self.validate(op, &params, request) {
@@ -304,6 +319,22 @@ impl SpecStub {
         }
         response
     }
+}
+
+/// The forms a credential value (`Bearer t`, `Basic user:pw`, `t`) is presented in: whole,
+/// without its scheme word, and base64-encoded when it is a `user:password` pair.
+fn presentations(value: &str) -> Vec<String> {
+    let token = value
+        .split_once(' ')
+        .map_or(value, |(_, t)| t.trim())
+        .to_owned();
+    let mut out = Vec::new();
+    if token.contains(':') {
+        out.push(synth::base64(&token));
+    }
+    out.push(token);
+    out.push(value.to_owned());
+    out
 }
 
 enum Routed {

@@ -45,6 +45,22 @@ impl SpecStub {
         }
     }
 
+    /// Whether the request presents, for one of `op`'s security schemes, a credential the stub
+    /// issued without rights ([`SpecStub::without_rights`]).
+    pub(super) fn lacks_rights(&self, op: &Operation, request: &StubRequest) -> bool {
+        if self.unprivileged.is_empty() || !op.needs_credentials() {
+            return false;
+        }
+        op.security.iter().flatten().any(|(name, _)| {
+            self.api
+                .security_schemes
+                .iter()
+                .find(|s| &s.name == name)
+                .and_then(|scheme| presented(scheme, request))
+                .is_some_and(|token| self.unprivileged.iter().any(|t| t == token))
+        })
+    }
+
     /// Whether the request's parameters and body are valid for `op`; the first problem.
     pub(super) fn validate(
         &self,
