@@ -8,8 +8,9 @@
 //! item path is the operation's path up to that parameter, parameter names, a `:verb` suffix
 //! and a `.json`-style extension aside (`/courses/{id}` produces the `{courseId}` of
 //! `/courses/{courseId}/aliases`). Where the created item's id is in the create response is
-//! inferred RESTler-style from the field names (`id`, the parameter's own name, `{resource}Id`,
-//! `{resource}_id`, `uuid`, `name`, …).
+//! what a link from the create to an operation on the item says, else inferred RESTler-style
+//! from the field names (`id`, the parameter's own name, `{resource}Id`, `{resource}_id`,
+//! `uuid`, `name`, …).
 //!
 //! May import the rest of `spec`.
 
@@ -144,13 +145,50 @@ impl Graph {
             links: links(api),
         };
         for create in &api.operations {
-            if let Some(resource) = post_create(api, create).or_else(|| put_create(api, create)) {
+            if let Some(mut resource) = post_create(api, create).or_else(|| put_create(api, create))
+            {
+                if let Some((pointer, integer)) = graph.linked_id(api, create, &resource) {
+                    resource.id = IdSource::Response(pointer);
+                    resource.integer_ids = integer;
+                }
                 if !graph.resources.iter().any(|r| r.item == resource.item) {
                     graph.resources.push(resource);
                 }
             }
         }
         graph
+    }
+
+    /// Where a link from `create`'s response to an operation on the item says the new item's
+    /// id is, and whether it is an integer: a link beats inference.
+    fn linked_id(
+        &self,
+        api: &Api,
+        create: &Operation,
+        resource: &Resource,
+    ) -> Option<(String, bool)> {
+        if resource.id == IdSource::Chosen {
+            return None;
+        }
+        let item: Vec<Segment> = segments(&resource.item).iter().map(bare).collect();
+        let (_, _, _, pointer) = self.links.iter().find(|(source, target, param, _)| {
+            let Some(op) = api.operations.iter().find(|o| {
+                o.id == *target || *target == format!("{} {}", o.method.as_str(), o.path)
+            }) else {
+                return false;
+            };
+            let segs: Vec<Segment> = segments(&op.path).iter().map(bare).collect();
+            source == &create.id
+                && segs.len() >= item.len()
+                && same_shape(&segs[..item.len()], &item)
+                && segs[item.len() - 1].param.as_ref() == Some(param)
+        })?;
+        let mut schema = success_schema(api, create);
+        for name in pointer.split('/').skip(1) {
+            schema = schema.and_then(|s| api.schemas.property(s, name));
+        }
+        let integer = schema.is_some_and(|s| api.schemas.types(s) == ["integer"]);
+        Some((pointer.clone(), integer))
     }
 
     /// The resource whose items `op`'s path addresses at path-parameter `name`.

@@ -1,13 +1,14 @@
 //! contractor's integration tests, one binary (`cargo test --test contractor`), one module per
 //! area. `support` holds the small DSL they share: fixture paths, running the binary, the
 //! shared corpus (`../shared`, beside the repo in CI), tests that say when they could not run
-//! (a failure under `CI=true`), goldens (`UPDATE_GOLDENS=1` rewrites them), and the one helper
-//! that starts and stops a `contractor stub` process.
+//! (a failure under `CI=true`), goldens (`UPDATE_GOLDENS=1` rewrites them), the one helper
+//! that starts and stops a `contractor stub` process, and a scripted loopback server.
 
 mod support;
 
 mod adapters;
 mod attribution;
+mod chains;
 mod classroom;
 mod corpus;
 mod coverage_and_rate;

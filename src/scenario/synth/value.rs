@@ -185,23 +185,28 @@ pub fn never_created(api: &Api, op: &Operation, name: &str) -> String {
             .unwrap_or(false)
     };
     let integer = matches!(api.schemas.types(schema).as_slice(), ["integer" | "number"]);
-    let candidates: Vec<Value> = if integer {
+    // (what must fit, what is sent)
+    let candidates: Vec<(Value, String)> = if integer {
         let max = api
             .schemas
             .keyword(schema, "maximum")
             .and_then(Value::as_i64)
             .unwrap_or(i64::from(i32::MAX));
-        vec![Value::from(max.min(2_147_480_000)), Value::from(max)]
+        [max.min(2_147_480_000), max]
+            .into_iter()
+            .map(|n| (Value::from(n), n.to_string()))
+            .collect()
     } else {
-        vec![Value::from("contractor-never-created")]
+        // The run id is filled in at run time: what must fit is the mark with the longest
+        // one (a PID and a counter); a schema with no room for it gets the bare mark.
+        let bare = "contractor-never-created";
+        vec![
+            (Value::from(format!("{bare}-4194304-99999")), marked()),
+            (Value::from(bare), bare.to_owned()),
+        ]
     };
-    for c in candidates {
-        if fits(&c) {
-            return match c {
-                Value::String(_) => marked(),
-                other => other.to_string(),
-            };
-        }
+    if let Some((_, sent)) = candidates.into_iter().find(|(c, _)| fits(c)) {
+        return sent;
     }
     valid_value(&api.schemas, schema_ref, Direction::Request, 999_983)
         .map(|v| match v {

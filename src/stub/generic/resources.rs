@@ -83,7 +83,16 @@ impl SpecStub {
             if creating.is_some_and(|r| r.id == IdSource::Chosen && &r.param == name) {
                 continue;
             }
-            let Some(Producer::Resource(index)) = producer else {
+            // A link from a resource's create names that resource's items too.
+            let index = match producer {
+                Some(Producer::Resource(index)) => Some(*index),
+                Some(Producer::Link { operation, .. }) => self
+                    .graph
+                    .resource_for(op, name)
+                    .filter(|i| self.graph.resources[*i].create == *operation),
+                None => None,
+            };
+            let Some(index) = index else {
                 // An identifier nothing creates: the stub holds every such item but the
                 // ones a run names as never created.
                 if producer.is_none()
@@ -94,7 +103,7 @@ impl SpecStub {
                 }
                 continue;
             };
-            if self.stored(*index, &values[..=at]).is_none() {
+            if self.stored(index, &values[..=at]).is_none() {
                 return Some(format!("{{{name}}}={}", values[at]));
             }
         }
@@ -322,11 +331,11 @@ impl SpecStub {
             .find_map(|c| properties.iter().find(|(name, _)| name == c))
             .map(|(name, _)| format!("/{name}"));
         // `{user_id}` held as `user.id`.
-        let stem = resource
-            .param
-            .strip_suffix("_id")
-            .or_else(|| resource.param.strip_suffix("Id"))?;
         top.or_else(|| {
+            let stem = resource
+                .param
+                .strip_suffix("_id")
+                .or_else(|| resource.param.strip_suffix("Id"))?;
             let (name, object) = properties.iter().find(|(name, _)| *name == stem)?;
             self.api
                 .schemas
