@@ -27,7 +27,7 @@ pub enum IdSource {
     Request(String),
     /// The client chooses it: the item parameter of a `PUT` create.
     Chosen,
-    /// Nowhere the spec shows; the fields looked for.
+    /// Nowhere the spec shows; the fields looked for (none: the response documents no body).
     Unknown(Vec<String>),
 }
 
@@ -598,7 +598,7 @@ fn id_source(api: &Api, create: &Operation, param: &str, collection: &str) -> (I
         if let Some((field, sub)) = request_field(api, create, &candidates) {
             return (IdSource::Request(field), integer(sub));
         }
-        return (IdSource::Unknown(vec!["a response body".to_owned()]), false);
+        return (IdSource::Unknown(Vec::new()), false);
     }
     // A free-form body: the id is most likely `id`.
     if let Some((field, sub)) = request_field(api, create, &candidates) {

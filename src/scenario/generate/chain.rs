@@ -211,6 +211,12 @@ impl<'a> Chain<'a> {
                 step.params.insert(resource.param.clone(), value.clone());
                 value
             }
+            IdSource::Unknown(looked) if looked.is_empty() => {
+                return Err(format!(
+                    "no producer for `{{{}}}`: the response of {} documents no body to take its id from",
+                    resource.param, resource.create
+                ))
+            }
             IdSource::Unknown(looked) => {
                 return Err(format!(
                     "no producer for `{{{}}}`: the response of {} has no id field (looked for {})",
