@@ -194,6 +194,8 @@ pub struct Flags {
     pub mutants: Vec<String>,
     /// `--seed`.
     pub seed: Option<u64>,
+    /// `--fixture-value NAME=VALUE` (repeatable), over `[fixtures]` of the settings file.
+    pub fixture_values: Vec<String>,
     /// `--allow-mutations` (a switch: absent means "ask the next source").
     pub allow_mutations: bool,
     /// `--rate`, e.g. `10/s`.
@@ -289,8 +291,25 @@ pub fn resolve(flags: &Flags, env: impl Fn(&str) -> Option<String>) -> Result<Co
         json: sources.path(&flags.json, "CONTRACTOR_JSON", &None),
         mirrors: sources.mirrors(),
         identity_vars: file.identities.clone(),
-        fixture_values: file.fixtures.clone(),
+        fixture_values: fixture_values(&flags.fixture_values, &file.fixtures)?,
     })
+}
+
+/// `[fixtures]` of the settings file, with each `--fixture-value NAME=VALUE` over it.
+fn fixture_values(
+    flags: &[String],
+    file: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, Error> {
+    let mut out = file.clone();
+    for pair in flags {
+        let Some((name, value)) = pair.split_once('=').filter(|(n, _)| !n.trim().is_empty()) else {
+            return Err(Error::Usage(format!(
+                "--fixture-value takes NAME=VALUE, not '{pair}'"
+            )));
+        };
+        out.insert(name.trim().to_owned(), value.to_owned());
+    }
+    Ok(out)
 }
 
 /// The three sources of settings, asked in order.
@@ -466,6 +485,18 @@ mod tests {
             ..Flags::default()
         };
         (path, flags)
+    }
+
+    #[test]
+    fn a_fixture_value_flag_wins_over_the_file_and_must_be_a_pair() {
+        let (_, mut flags) = from_file("fixture-values");
+        flags.fixture_values = vec!["active_course=9".to_owned(), "guild_id=81".to_owned()];
+        let c = resolve(&flags, env_of(&[])).expect("resolve");
+        assert_eq!(c.fixture_values["active_course"], "9");
+        assert_eq!(c.fixture_values["guild_id"], "81");
+        flags.fixture_values = vec!["=1".to_owned()];
+        let err = resolve(&flags, env_of(&[])).expect_err("not a pair");
+        assert!(err.to_string().contains("NAME=VALUE"), "{err}");
     }
 
     #[test]

@@ -131,6 +131,9 @@ struct SuiteArgs {
     /// Varies generated values (default: a new seed each run, printed at the end)
     #[arg(long)]
     seed: Option<u64>,
+    /// A fixture value (repeatable), e.g. `guild_id=81`: an item the spec cannot create.
+    #[arg(long = "fixture-value", value_name = "NAME=VALUE")]
+    fixture_values: Vec<String>,
     /// Run scenarios that create, change or delete against a target outside loopback.
     #[arg(long)]
     allow_mutations: bool,
@@ -172,6 +175,7 @@ impl SuiteArgs {
             checks_off: self.checks_off.clone(),
             mutants: self.mutants.clone(),
             seed: self.seed,
+            fixture_values: self.fixture_values.clone(),
             allow_mutations: self.allow_mutations,
             rate: self.rate.clone(),
             concurrency,
@@ -371,6 +375,13 @@ fn spec_stub(path: &Path, options: &StubArgs, mutants: &[Mutant]) -> Result<Serv
         api.operations.len()
     );
     let identities = Embedded::SpecStub.identities();
+    // The items the spec cannot create: the stub takes them to exist, the suite is given them.
+    let graph = contractor::spec::Graph::of(&api);
+    let mut run_args = vec!["--spec".to_owned(), path.display().to_string()];
+    for (name, value) in contractor::scenario::synth::standing_values(&api, &graph) {
+        run_args.push("--fixture-value".to_owned());
+        run_args.push(format!("{name}={value}"));
+    }
     let stub = SpecStub::new(
         Arc::new(api),
         mutants,
@@ -381,7 +392,7 @@ fn spec_stub(path: &Path, options: &StubArgs, mutants: &[Mutant]) -> Result<Serv
         responder: Arc::new(stub),
         banner,
         identities,
-        run_args: vec!["--spec".to_owned(), path.display().to_string()],
+        run_args,
     })
 }
 

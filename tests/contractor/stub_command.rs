@@ -67,9 +67,10 @@ fn spec_driven_stub_refuses_emulator_only_mutants() {
 
 /// `contractor stub` prints what the suite needs to run against it (issue 9): an `export` per
 /// identity, `default` included, and the complete command. Pasted as printed, it passes.
-#[test]
-fn the_printed_exports_and_command_run_the_suite_against_the_stub() {
-    let stub = StubProcess::start(&[]);
+/// Starts `contractor stub ARGS`, pastes the `export` lines and the `contractor run` line it
+/// prints, and returns the run's exit code and output.
+fn paste_and_run(args: &[&str]) -> (Option<i32>, String, String) {
+    let stub = StubProcess::start(args);
     let mut env = Vec::new();
     let mut command_line = None;
     for line in &stub.banner {
@@ -87,14 +88,41 @@ fn the_printed_exports_and_command_run_the_suite_against_the_stub() {
         stub.banner
     );
     let command_line = command_line.expect("a contractor run line");
-    let mut args = vec!["run"];
-    args.extend(command_line.split(' ').map(|a| a.trim_matches('\'')));
-    let result = command(&args).envs(env).output().expect("run");
+    let mut run = vec!["run"];
+    run.extend(command_line.split(' ').map(|a| a.trim_matches('\'')));
+    let result = command(&run).envs(env).output().expect("run");
     stub.stop();
-    let out = String::from_utf8_lossy(&result.stdout);
-    assert_eq!(result.status.code(), Some(0), "{command_line}\n{out}");
+    (
+        result.status.code(),
+        String::from_utf8_lossy(&result.stdout).into_owned(),
+        command_line,
+    )
+}
+
+#[test]
+fn the_printed_exports_and_command_run_the_suite_against_the_stub() {
+    let (code, out, command_line) = paste_and_run(&[]);
+    assert_eq!(code, Some(0), "{command_line}\n{out}");
     assert!(
         out.contains("35 scenarios: 35 passed, 0 failed, 0 ignored"),
         "{out}"
     );
+}
+
+/// The spec-driven stub prints the identity without rights and a `--fixture-value` for each
+/// item the spec cannot create: pasted, the generated suite runs with nothing ignored.
+#[test]
+fn a_spec_stub_prints_the_fixture_values_its_suite_needs() {
+    let spec = "tests/fixtures/chains/standing.yaml";
+    let (code, out, command_line) = paste_and_run(&["--spec", spec]);
+    assert!(
+        command_line.contains("--fixture-value report_id="),
+        "{command_line}"
+    );
+    assert!(
+        command_line.contains("--fixture-value albums_id="),
+        "{command_line}"
+    );
+    assert_eq!(code, Some(0), "{command_line}\n{out}");
+    assert!(out.contains("0 failed, 0 ignored"), "{out}");
 }
