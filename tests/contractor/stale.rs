@@ -74,6 +74,9 @@ fn twice(url: &str, first: &Step, second: &Step) -> Result<u16, SendError> {
     rt.block_on(async {
         let vars = Default::default();
         contractor::run::send(&target, &api, first, &vars).await?;
+        // hyper puts the connection back in the pool from a task of its own; on a loaded
+        // machine a request sent at once may find the pool empty and open another.
+        tokio::time::sleep(Duration::from_millis(100)).await;
         contractor::run::send(&target, &api, second, &vars)
             .await
             .map(|e| e.response.status)
