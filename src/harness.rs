@@ -161,6 +161,7 @@ impl Run {
             }
             _ => match &verdict {
                 Verdict::Passed => Ok(Completion::Completed),
+                Verdict::NotReached(why) => Ok(Completion::ignored_with(why.clone())),
                 Verdict::Broken(why) => Err(why.clone()),
                 Verdict::Failed(_) | Verdict::SetupFailed(..) => {
                     let text: Vec<&str> = record

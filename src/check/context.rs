@@ -10,6 +10,8 @@ use crate::spec::{Api, Operation};
 pub struct Expectation {
     /// The exact status the step expects, if it names one.
     pub status: Option<u16>,
+    /// Further statuses it accepts as well as `status` (every documented 2xx of a success).
+    pub other_statuses: Vec<u16>,
     /// Any status of this class (`4` for a documented `4XX`), when no exact one is named.
     pub status_range: Option<u8>,
     /// The Google error code the body's `error.status` must carry (`ALREADY_EXISTS`).
@@ -18,6 +20,13 @@ pub struct Expectation {
     pub reason: Option<String>,
     /// A value a listing must hold: the id of a resource the scenario created.
     pub contains: Option<String>,
+}
+
+impl Expectation {
+    /// Whether `status` is one the step names, when it names one.
+    pub fn names(&self, status: u16) -> bool {
+        self.status == Some(status) || self.other_statuses.contains(&status)
+    }
 }
 
 /// What a check may read besides the exchange.

@@ -1,12 +1,15 @@
 //! `status_code_conformance`: the status is documented for the operation (exactly, by range,
-//! by `default`, or as the status of an error code documented in prose), and is the one the
-//! step expects when it names one, or of the class it expects (any 4xx for a documented `4XX`).
+//! by `default`, or as the status of an error code documented in prose), and is one the step
+//! expects when it names some (any documented 2xx for a success), or of the class it expects
+//! (any 4xx for a documented `4XX`).
 
 use super::support::documented_statuses;
 use super::{CheckCtx, Failure};
 use crate::run::Exchange;
+use crate::scenario::any_of;
 
-const NAME: &str = "status_code_conformance";
+/// The check's name.
+pub const NAME: &str = "status_code_conformance";
 
 /// Fails an undocumented status, or one other than the step expects.
 pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
@@ -31,12 +34,12 @@ pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
         ));
     }
     match ctx.expect.status {
-        Some(want) if want != status => Err(Failure::new(
+        Some(want) if !ctx.expect.names(status) => Err(Failure::new(
             NAME,
             format!("unexpected status {status}"),
             op.documentation_of(want)
                 .map_or_else(|| op.location.child("responses"), Clone::clone),
-            format!("status {want}"),
+            format!("status {}", any_of(want, &ctx.expect.other_statuses)),
             format!("status {status}"),
         )),
         None => match ctx.expect.status_range {

@@ -35,6 +35,7 @@ pub fn record(
     let (result, reason, failures) = match verdict {
         Verdict::Passed => (Result::Passed, None, Vec::new()),
         Verdict::Broken(why) => (Result::Failed, Some(why.clone()), Vec::new()),
+        Verdict::NotReached(why) => (Result::Ignored, Some(why.clone()), Vec::new()),
         Verdict::Failed(failures) => (Result::Failed, None, rendered(failures)),
         Verdict::SetupFailed(setup, failures) => {
             (Result::Failed, Some(setup.to_string()), rendered(failures))

@@ -260,7 +260,7 @@ pub async fn send(
         let start = Instant::now();
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| SendError::Failed(e.to_string()))?;
-        let mut builder = target.client.request(method, &request.url);
+        let mut builder = target.connections.client().request(method, &request.url);
         for (k, v) in &request.headers {
             builder = builder.header(k, v);
         }
@@ -277,9 +277,13 @@ pub async fn send(
             // never a POST or PATCH, which might have been processed.
             Err(e) if idempotent && !stale_retried && is_cut_off(&e) => {
                 stale_retried = true;
+                target.connections.retire();
                 continue;
             }
-            Err(e) if is_cut_off(&e) => return Err(cut_off(&request, &e, start)),
+            Err(e) if is_cut_off(&e) => {
+                target.connections.retire();
+                return Err(cut_off(&request, &e, start));
+            }
             Err(e) => {
                 return Err(SendError::Failed(format!(
                     "request failed: {}",
@@ -288,6 +292,11 @@ pub async fn send(
             }
         };
         let status = response.status().as_u16();
+        // After a 5xx the server may drop the connection without `Connection: close`: the
+        // next request goes out on a new one.
+        if status >= 500 {
+            target.connections.retire();
+        }
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
@@ -300,19 +309,16 @@ pub async fn send(
             .collect();
         if (status == 429 || status == 503 && idempotent) && attempt < target.retries {
             attempt += 1;
-            let wait = headers
-                .iter()
-                .find(|(k, _)| k == "retry-after")
-                .and_then(|(_, v)| v.trim().parse::<u64>().ok())
-                .map_or(
-                    Duration::from_millis(200 * 2u64.pow(attempt)),
-                    Duration::from_secs,
-                )
-                .min(Duration::from_secs(5));
-            tokio::time::sleep(wait).await;
+            tokio::time::sleep(retry_wait(&headers, attempt)).await;
             continue;
         }
-        let body = read_body(&mut response, target.max_body, &request, start).await?;
+        let body = read_body(&mut response, target.max_body, &request, start)
+            .await
+            .inspect_err(|e| {
+                if matches!(e, SendError::CutOff { .. }) {
+                    target.connections.retire();
+                }
+            })?;
         return Ok(Exchange {
             request,
             response: ReceivedResponse {
@@ -323,6 +329,20 @@ pub async fn send(
             elapsed: start.elapsed(),
         });
     }
+}
+
+/// How long to wait before retry `attempt`: `Retry-After` in seconds, else a backoff from
+/// 400 ms; at most 5 s.
+fn retry_wait(headers: &[(String, String)], attempt: u32) -> Duration {
+    headers
+        .iter()
+        .find(|(k, _)| k == "retry-after")
+        .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+        .map_or(
+            Duration::from_millis(200 * 2u64.pow(attempt)),
+            Duration::from_secs,
+        )
+        .min(Duration::from_secs(5))
 }
 
 /// Reads a response body up to `max` bytes; a larger one is an error, and so is a connection

@@ -13,4 +13,4 @@ mod target;
 pub use exchange::{Exchange, ReceivedResponse, SendError, SentRequest};
 pub use execute::{build, execute, interpolate, send, ScenarioRun, StepRun};
 pub use identities::Identities;
-pub use target::{is_loopback, probe, Limiter, Target};
+pub use target::{base_url, is_loopback, probe, Connections, Limiter, Target};

@@ -34,13 +34,54 @@ impl Limiter {
     }
 }
 
+/// The run's HTTP client and its pool of keep-alive connections, shared by every scenario.
+///
+/// A server that answered 5xx may close the connection it answered on a moment later without
+/// saying so (uvicorn does after some of Prefect's 503s); the next request sent on it is cut
+/// off, and a POST cannot be repeated. So after a 5xx or a cut-off the pool is retired: later
+/// requests get a new one, and the suspect connection closes once nothing uses the old pool.
+#[derive(Debug, Clone)]
+pub struct Connections {
+    timeout: Duration,
+    current: std::sync::Arc<std::sync::Mutex<reqwest::Client>>,
+}
+
+impl Connections {
+    /// A client with a per-request `timeout` (see [`Target::client`]).
+    pub fn new(timeout: Duration) -> Result<Connections, String> {
+        Ok(Connections {
+            timeout,
+            current: std::sync::Arc::new(std::sync::Mutex::new(Target::client(timeout)?)),
+        })
+    }
+
+    /// The client to send the next request with.
+    pub fn client(&self) -> reqwest::Client {
+        self.current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Sends later requests on new connections: the server may close the ones in the pool.
+    /// Should a new client fail to build, the old one stays.
+    pub fn retire(&self) {
+        if let Ok(fresh) = Target::client(self.timeout) {
+            *self
+                .current
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+        }
+    }
+}
+
 /// Where and how requests go.
 #[derive(Debug, Clone)]
 pub struct Target {
     /// Base URL, without a trailing slash (`http://127.0.0.1:4010`).
     pub base_url: String,
-    /// The shared client (keep-alive).
-    pub client: reqwest::Client,
+    /// The run's shared client (keep-alive).
+    pub connections: Connections,
     /// Credentials.
     pub identities: Identities,
     /// Retries on 429 and 503.
@@ -52,11 +93,15 @@ pub struct Target {
 }
 
 impl Target {
-    /// A target at `base_url` sharing `client` (built once per run with [`Target::client`]).
-    pub fn with_client(base_url: &str, identities: Identities, client: reqwest::Client) -> Target {
+    /// A target at `base_url` sharing the run's `connections`.
+    pub fn with_connections(
+        base_url: &str,
+        identities: Identities,
+        connections: Connections,
+    ) -> Target {
         Target {
             base_url: base_url.trim_end_matches('/').to_owned(),
-            client,
+            connections,
             identities,
             retries: 2,
             max_body: 10 * 1024 * 1024,
@@ -64,9 +109,8 @@ impl Target {
         }
     }
 
-    /// The client a run shares: keep-alive, a per-request `timeout`, no redirects followed
-    /// (a redirect elsewhere must not carry credentials). Building one loads the platform's
-    /// root certificates, so build it once.
+    /// A client: keep-alive, a per-request `timeout`, no redirects followed (a redirect
+    /// elsewhere must not carry credentials). A run shares one through [`Connections`].
     pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
         crate::install_crypto_provider();
         reqwest::Client::builder()
@@ -83,11 +127,36 @@ impl Target {
         identities: Identities,
         timeout: Duration,
     ) -> Result<Target, String> {
-        Ok(Target::with_client(
+        Ok(Target::with_connections(
             base_url,
             identities,
-            Target::client(timeout)?,
+            Connections::new(timeout)?,
         ))
+    }
+}
+
+/// The base URL requests go to for `--target url`: `url` as given when it has a path, and
+/// `url` followed by the spec's `base_path` (Swagger `basePath`, the path of the first
+/// `servers` URL) when it has none or only `/`. `http://127.0.0.1:8888` with `/v1` is
+/// `http://127.0.0.1:8888/v1`; `http://127.0.0.1:8888/api` stays as it is.
+pub fn base_url(url: &str, base_path: Option<&str>) -> String {
+    let url = url.trim_end_matches('/');
+    let Some(base_path) = base_path.filter(|p| !p.is_empty() && *p != "/") else {
+        return url.to_owned();
+    };
+    let has_path = match reqwest::Url::parse(url) {
+        Ok(parsed) => parsed.path() != "/",
+        // Not a URL: left to the probe, which says so.
+        Err(_) => return url.to_owned(),
+    };
+    if has_path || url.contains(['?', '#']) {
+        return url.to_owned();
+    }
+    let base_path = base_path.trim_end_matches('/');
+    if base_path.starts_with('/') {
+        format!("{url}{base_path}")
+    } else {
+        format!("{url}/{base_path}")
     }
 }
 
@@ -136,4 +205,36 @@ pub fn is_loopback(base_url: &str) -> bool {
     }
     host.parse::<std::net::IpAddr>()
         .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_url;
+
+    #[test]
+    fn a_target_without_a_path_gets_the_specs_base_path() {
+        for url in ["http://127.0.0.1:8888", "http://127.0.0.1:8888/"] {
+            assert_eq!(base_url(url, Some("/v1")), "http://127.0.0.1:8888/v1");
+        }
+        assert_eq!(
+            base_url("https://example.com", Some("/api/v2")),
+            "https://example.com/api/v2"
+        );
+    }
+
+    #[test]
+    fn a_target_with_a_path_is_used_as_it_is() {
+        assert_eq!(
+            base_url("http://127.0.0.1:8888/v2/", Some("/v1")),
+            "http://127.0.0.1:8888/v2"
+        );
+        assert_eq!(
+            base_url("http://127.0.0.1:8888", None),
+            "http://127.0.0.1:8888"
+        );
+        assert_eq!(
+            base_url("http://127.0.0.1:8888", Some("/")),
+            "http://127.0.0.1:8888"
+        );
+    }
 }

@@ -336,6 +336,7 @@ fn to_step(s: FileStep, default_op: &str) -> Step {
         .collect();
     let expect = s.expect.map_or_else(StepExpect::default, |e| StepExpect {
         status: e.status,
+        other_statuses: Vec::new(),
         status_range: None,
         error_code: e.error,
         reason: e.reason,

@@ -10,6 +10,6 @@ pub mod synth;
 pub use file::{load_dir, load_file, merge, ScenarioFile};
 pub use generate::{generate, GenerateOptions};
 pub use model::{
-    CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags, INVALID_CREDENTIAL,
+    any_of, CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags, INVALID_CREDENTIAL,
     INVALID_IDENTITY,
 };

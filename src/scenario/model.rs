@@ -78,6 +78,9 @@ pub struct Tags {
 pub struct StepExpect {
     /// The exact status.
     pub status: Option<u16>,
+    /// Further statuses that meet the expectation as well as `status`: a valid request may get
+    /// any documented 2xx (201 where 200 and 201 are documented), so a success accepts each.
+    pub other_statuses: Vec<u16>,
     /// Any status of this class (`4` for a documented `4XX`), when no exact one is named.
     pub status_range: Option<u8>,
     /// The Google error code in the body.
@@ -92,6 +95,27 @@ pub struct StepExpect {
     pub after_delete: bool,
     /// A value (with `${var}`s) the response must hold: a listing holds the created id.
     pub contains: Option<String>,
+}
+
+impl StepExpect {
+    /// Whether a response of `status` is one the step expects: its status or one of the
+    /// others, or any status when it names none.
+    pub fn accepts(&self, status: u16) -> bool {
+        self.status
+            .is_none_or(|s| s == status || self.other_statuses.contains(&status))
+    }
+}
+
+/// The statuses a step accepts, for messages: `200`, `200 or 201`, `200, 201 or 202`.
+pub fn any_of(first: u16, others: &[u16]) -> String {
+    let all: Vec<String> = std::iter::once(first)
+        .chain(others.iter().copied())
+        .map(|s| s.to_string())
+        .collect();
+    match all.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => first.to_string(),
+    }
 }
 
 /// Where a captured variable comes from.
@@ -153,5 +177,25 @@ impl Scenario {
     /// The stable id for an operation, outcome and variant.
     pub fn make_id(operation: &str, outcome: &Outcome, variant: &str) -> String {
         format!("{operation}::{outcome}::{variant}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_success_accepts_each_documented_2xx_and_names_them_all() {
+        let expect = StepExpect {
+            status: Some(200),
+            other_statuses: vec![201, 202],
+            ..StepExpect::default()
+        };
+        assert!(expect.accepts(200) && expect.accepts(201) && expect.accepts(202));
+        assert!(!expect.accepts(204) && !expect.accepts(404));
+        assert!(StepExpect::default().accepts(500), "no status named");
+        assert_eq!(any_of(200, &expect.other_statuses), "200, 201 or 202");
+        assert_eq!(any_of(200, &[201]), "200 or 201");
+        assert_eq!(any_of(204, &[]), "204");
     }
 }

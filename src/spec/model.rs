@@ -55,6 +55,18 @@ impl Api {
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|op| op.id == id)
     }
+
+    /// The path of each server URL, relative or absolute, where it has one (`/v1` for
+    /// Swagger's `basePath: /v1` or for `servers: [{url: /api}]`), in the document's order.
+    pub fn base_paths(&self) -> Vec<String> {
+        self.servers.iter().filter_map(Server::path).collect()
+    }
+
+    /// The base path requests go under: the first server's (OpenAPI's default server), when it
+    /// has one.
+    pub fn base_path(&self) -> Option<String> {
+        self.servers.first().and_then(Server::path)
+    }
 }
 
 /// A base URL.
@@ -64,6 +76,20 @@ pub struct Server {
     pub url: String,
     /// The server's description, if any.
     pub description: Option<String>,
+}
+
+impl Server {
+    /// The URL's path without a trailing slash, when it has one other than `/`. A URL with a
+    /// variable that has no default has none.
+    pub fn path(&self) -> Option<String> {
+        let path = match self.url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => self.url.as_str(),
+        };
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let path = path.trim_end_matches('/');
+        (!path.is_empty() && !path.contains('{')).then(|| path.to_owned())
+    }
 }
 
 /// A security scheme from `components/securitySchemes` (or `securityDefinitions`).

@@ -560,8 +560,10 @@ fn fold(name: &str) -> String {
 fn id_source(api: &Api, create: &Operation, param: &str, collection: &str) -> (IdSource, bool) {
     let candidates = id_candidates(param, collection);
     let integer = |schema: &Value| api.schemas.types(schema) == ["integer"];
-    if let Some(schema) = success_schema(api, create) {
-        let singular = singular(collection);
+    let singular = singular(collection);
+    // The first documented 2xx whose body names the id: a create that answers 200 when the
+    // item existed and 201 with the item when it made it has the id in the 201.
+    for schema in success_schemas(api, create) {
         let mut places = vec![(String::new(), schema)];
         // One conventional wrapper level: `{"data": {"id": …}}`.
         for (name, sub) in api.schemas.properties(schema) {
@@ -586,6 +588,8 @@ fn id_source(api: &Api, create: &Operation, param: &str, collection: &str) -> (I
                 }
             }
         }
+    }
+    if let Some(schema) = success_schemas(api, create).first() {
         if !api.schemas.properties(schema).is_empty() {
             if let Some((field, sub)) = request_field(api, create, &candidates) {
                 return (IdSource::Request(field), integer(sub));
@@ -640,16 +644,28 @@ fn success_response(op: &Operation) -> Option<&ResponseSpec> {
         })
 }
 
-/// The schema of the lowest documented 2xx response's JSON body.
-fn success_schema<'a>(api: &'a Api, op: &Operation) -> Option<&'a Value> {
-    let response = success_response(op)?;
-    let media = response
-        .content
+/// The schemas of the documented 2xx responses' JSON bodies, lowest status first.
+fn success_schemas<'a>(api: &'a Api, op: &Operation) -> Vec<&'a Value> {
+    let mut responses: Vec<&ResponseSpec> = op
+        .responses
         .iter()
-        .find(|m| m.name.contains("json"))
-        .or_else(|| response.content.first())?;
-    let schema = api.schemas.get(media.schema.as_ref()?)?;
-    Some(schema)
+        .filter(|r| matches!(r.status, StatusKey::Code(200..=299) | StatusKey::Range(2)))
+        .collect();
+    responses.sort_by_key(|r| match r.status {
+        StatusKey::Code(c) => c,
+        _ => 299,
+    });
+    responses
+        .into_iter()
+        .filter_map(|response| {
+            let media = response
+                .content
+                .iter()
+                .find(|m| m.name.contains("json"))
+                .or_else(|| response.content.first())?;
+            api.schemas.get(media.schema.as_ref()?)
+        })
+        .collect()
 }
 
 #[cfg(test)]

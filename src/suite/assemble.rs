@@ -26,7 +26,8 @@ pub struct Suite {
     pub scenarios: Vec<Scenario>,
     /// The embedded stub, when there is no target.
     pub(super) embedded: Option<Embedded>,
-    /// The target's base URL.
+    /// The base URL requests go to: `--target`, followed by the spec's base path when the
+    /// target has no path of its own.
     pub target_url: Option<String>,
     pub(super) identities: Identities,
     pub(super) vars: BTreeMap<String, String>,
@@ -34,8 +35,8 @@ pub struct Suite {
     pub(super) max_response_time: Option<Duration>,
     pub(super) mutants: Vec<Mutant>,
     pub(super) slow: Duration,
-    /// One client for the whole run (keep-alive; certificates loaded once).
-    pub(super) client: reqwest::Client,
+    /// One client for the whole run (keep-alive; a new pool after a 5xx).
+    pub(super) connections: crate::run::Connections,
     pub(super) limiter: Option<Arc<Limiter>>,
     /// The seed generated values came from (the one given, else a new one for this run).
     pub seed: u64,
@@ -85,12 +86,16 @@ impl Suite {
         let timeout = config
             .timeout
             .unwrap_or(Duration::from_secs(crate::config::DEFAULT_TIMEOUT_SECS));
+        let target_url = config
+            .target
+            .as_deref()
+            .map(|url| crate::run::base_url(url, api.base_path().as_deref()));
         Ok(Suite {
             spec_path,
             api,
             scenarios,
             embedded,
-            target_url: config.target.clone(),
+            target_url,
             identities,
             vars,
             checks: check::select(&config.checks_off, config.max_response_time.is_some())
@@ -98,7 +103,7 @@ impl Suite {
             max_response_time: config.max_response_time,
             mutants,
             slow: config.slow.unwrap_or(Duration::from_millis(1500)),
-            client: crate::run::Target::client(timeout).map_err(Error::Client)?,
+            connections: crate::run::Connections::new(timeout).map_err(Error::Client)?,
             limiter,
             seed,
         })

@@ -15,7 +15,7 @@ impl Suite {
     /// that serve their own stub, such as the benchmark).
     pub fn target(&self, base_url: &str) -> Target {
         let mut target =
-            Target::with_client(base_url, self.identities.clone(), self.client.clone());
+            Target::with_connections(base_url, self.identities.clone(), self.connections.clone());
         target.limiter = self.limiter.clone();
         target
     }
@@ -58,11 +58,7 @@ impl Suite {
         vars.insert("run.id".to_owned(), run_id);
         let in_flight = interrupt::track(&scenario.id);
         let outcome = run::execute(target, &self.api, scenario, &vars, |step, exchange| {
-            interrupt::interrupted()
-                || step
-                    .expect
-                    .status
-                    .is_some_and(|s| s != exchange.response.status)
+            interrupt::interrupted() || !step.expect.accepts(exchange.response.status)
         })
         .await;
         drop(in_flight);

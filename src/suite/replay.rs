@@ -34,6 +34,7 @@ pub fn replay(path: &Path, config: &Config) -> Result<i32, Error> {
         };
         match runtime.block_on(suite.run_scenario(scenario)).0 {
             Verdict::Passed => println!("{id}: fixed"),
+            Verdict::NotReached(why) => println!("{id}: no longer failing ({why})"),
             Verdict::Broken(why) => {
                 still += 1;
                 println!("{id}: still failing: {why}");

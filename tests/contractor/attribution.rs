@@ -9,6 +9,7 @@ use std::time::Duration;
 use contractor::run::{Identities, SendError, Target};
 use serde_json::Value;
 
+use crate::loopback::{serve, Loopback, Reply};
 use crate::support::*;
 
 // ---- the request: a cut-off is the request and the cause -----------------------------------

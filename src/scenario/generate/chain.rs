@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{delete_step, param_text, success_status, valid_step, GenerateOptions};
+use super::{delete_step, expect_success, param_text, valid_step, GenerateOptions};
 use crate::scenario::model::{CaptureFrom, Scenario, Step};
 use crate::scenario::synth;
 use crate::spec::{
@@ -140,7 +140,7 @@ impl<'a> Chain<'a> {
         }
         let mut step = valid_step(self.api, create, self.options, self.seed);
         step.setup = true;
-        step.expect.status = success_status(create);
+        step.expect = expect_success(create);
         let mut values = Vec::new();
         for (name, producer) in self.graph.needs(create) {
             if resource.id == IdSource::Chosen && name == resource.param {
@@ -242,7 +242,7 @@ impl<'a> Chain<'a> {
         }
         let mut step = valid_step(self.api, source, self.options, self.seed);
         step.setup = true;
-        step.expect.status = success_status(source);
+        step.expect = expect_success(source);
         for (param, producer) in self.graph.needs(source) {
             let value = match producer {
                 Some(Producer::Resource(index)) => {

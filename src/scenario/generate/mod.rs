@@ -98,14 +98,34 @@ fn needed_identities(api: &Api, scenario: &Scenario) -> Vec<String> {
 
 /// The lowest documented 2xx.
 fn success_status(op: &Operation) -> Option<u16> {
-    op.responses
+    success_statuses(op).first().copied()
+}
+
+/// Every documented 2xx, lowest first (200 for a `2XX`).
+fn success_statuses(op: &Operation) -> Vec<u16> {
+    let mut statuses: Vec<u16> = op
+        .responses
         .iter()
         .filter_map(|r| match r.status {
             StatusKey::Code(c) if (200..300).contains(&c) => Some(c),
             StatusKey::Range(2) => Some(200),
             _ => None,
         })
-        .min()
+        .collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    statuses
+}
+
+/// What a step that should succeed expects: the lowest documented 2xx, or any other one (a
+/// create may answer 200 or 201, as its spec says).
+fn expect_success(op: &Operation) -> StepExpect {
+    let statuses = success_statuses(op);
+    StepExpect {
+        status: statuses.first().copied(),
+        other_statuses: statuses.get(1..).unwrap_or_default().to_vec(),
+        ..StepExpect::default()
+    }
 }
 
 /// A valid request for `op`: required query and header parameters, and a body.
@@ -261,7 +281,10 @@ fn success(api: &Api, graph: &Graph, op: &Operation, options: &GenerateOptions) 
         mut cleanup,
         values,
     } = prepared;
-    call.expect.status = Some(status);
+    call.expect = StepExpect {
+        checks: call.expect.checks.take(),
+        ..expect_success(op)
+    };
     call.expect.after_create = values.values().any(|v| v.starts_with("${created_"));
     // A create's own item is removed afterwards.
     if let Some(index) = graph.created_by(op) {
@@ -352,8 +375,10 @@ fn lifecycle(
                 .filter_map(|(name, _)| values.get(name).cloned())
                 .collect();
             let id = item.last().cloned().unwrap_or_default();
-            read.expect.status = success_status(get);
-            read.expect.after_create = true;
+            read.expect = StepExpect {
+                after_create: true,
+                ..expect_success(get)
+            };
             steps.push(read.clone());
             if let Some(list) = resource.list.as_deref().and_then(|l| api.operation(l)) {
                 let mut l = valid_step(api, list, options, seed);
@@ -361,15 +386,14 @@ fn lifecycle(
                 for (name, value) in names.iter().zip(&item) {
                     l.params.insert(name.clone(), value.clone());
                 }
-                l.expect.status = success_status(list);
-                l.expect.contains = Some(id.clone());
+                l.expect = StepExpect {
+                    contains: Some(id.clone()),
+                    ..expect_success(list)
+                };
                 steps.push(l);
             }
             let mut del = delete_step(api, graph, delete, &item, options, seed);
-            del.expect = StepExpect {
-                status: success_status(delete),
-                ..StepExpect::default()
-            };
+            del.expect = expect_success(delete);
             steps.push(del.clone());
             // Reading it again must fail; without a documented 404 (or a range or default
             // that covers it) no answer is right, so the step is left out.

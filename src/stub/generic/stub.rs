@@ -73,20 +73,7 @@ impl SpecStub {
             .iter()
             .map(|op| PathTemplate::new(&op.path))
             .collect();
-        let base_paths = api
-            .servers
-            .iter()
-            .filter_map(|s| {
-                let after_scheme = s.url.split_once("://").map_or(s.url.as_str(), |(_, r)| r);
-                let path = if s.url.contains("://") {
-                    after_scheme.find('/').map_or("", |i| &after_scheme[i..])
-                } else {
-                    after_scheme
-                };
-                let path = path.trim_end_matches('/');
-                (!path.is_empty()).then(|| path.to_owned())
-            })
-            .collect();
+        let base_paths = api.base_paths();
         let graph = Graph::of(&api);
         let google_errors = api.operations.iter().any(|op| {
             op.error_codes
