@@ -183,11 +183,13 @@ impl Graph {
                 && same_shape(&segs[..item.len()], &item)
                 && segs[item.len() - 1].param.as_ref() == Some(param)
         })?;
-        let mut schema = success_schema(api, create);
-        for name in pointer.split('/').skip(1) {
-            schema = schema.and_then(|s| api.schemas.property(s, name));
-        }
-        let integer = schema.is_some_and(|s| api.schemas.types(s) == ["integer"]);
+        let integer = success_schemas(api, create).into_iter().any(|top| {
+            let mut schema = Some(top);
+            for name in pointer.split('/').skip(1) {
+                schema = schema.and_then(|s| api.schemas.property(s, name));
+            }
+            schema.is_some_and(|s| api.schemas.types(s) == ["integer"])
+        });
         Some((pointer.clone(), integer))
     }
 
@@ -420,10 +422,11 @@ fn path_param_schema<'a>(api: &'a Api, op: &Operation, name: &str) -> Option<&'a
 }
 
 /// Whether a parameter's name says it names an item: `id`, `petId`, `guild_id`, `Sid`,
-/// `name`, `key`, `slug`, `uuid`.
+/// `name`, `key`, `slug`, `uuid`, or a who or where (`principal`, `username`, `owner`,
+/// `tenant`, `bucket`) that must exist for a request on it to succeed.
 pub fn names_an_item(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [
+    const SUFFIXES: [&str; 8] = [
         "id",
         "sid",
         "name",
@@ -432,9 +435,27 @@ pub fn names_an_item(name: &str) -> bool {
         "uuid",
         "identifier",
         "code",
-    ]
-    .iter()
-    .any(|suffix| lower.ends_with(suffix))
+    ];
+    const WHOS: [&str; 16] = [
+        "principal",
+        "user",
+        "login",
+        "owner",
+        "account",
+        "email",
+        "handle",
+        "member",
+        "tenant",
+        "org",
+        "organization",
+        "team",
+        "project",
+        "repo",
+        "bucket",
+        "workspace",
+    ];
+    SUFFIXES.iter().any(|suffix| lower.ends_with(suffix))
+        || WHOS.contains(&lower.as_str())
         || name.ends_with("Id")
 }
 
@@ -694,6 +715,24 @@ mod tests {
         );
         assert_eq!(template_prefix("/a/{Sid}.json", 2, "Sid"), "/a/{Sid}.json");
         assert_eq!(template_prefix("/a/{x}/b/{y}/c", 3, ""), "/a/{x}/b");
+    }
+
+    #[test]
+    fn a_who_or_an_id_names_an_item_and_a_version_or_a_number_does_not() {
+        for name in [
+            "id",
+            "petId",
+            "guild_id",
+            "Sid",
+            "collection_name",
+            "principal",
+            "user",
+        ] {
+            assert!(names_an_item(name), "{name}");
+        }
+        for name in ["version", "format", "n", "delay", "year", "token"] {
+            assert!(!names_an_item(name), "{name}");
+        }
     }
 
     #[test]

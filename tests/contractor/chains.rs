@@ -13,6 +13,7 @@ use contractor::spec::{fixture_name, Graph, IdSource, Producer};
 use contractor::stub::{Responder, SpecStub, StubRequest, StubResponse};
 use serde_json::{json, Value};
 
+use crate::loopback::{serve, Loopback, Reply};
 use crate::support::*;
 
 fn spec(name: &str) -> PathBuf {
