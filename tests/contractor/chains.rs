@@ -547,3 +547,20 @@ fn not_found_on_a_nested_path_names_the_last_item_never_created_below_created_pa
     let format = param(export.steps.last().expect("call"), "format");
     assert!(["csv", "parquet"].contains(&format), "{format}");
 }
+
+/// A name that cannot stand as a path segment (`.`) is never sent as an id: the scenario
+/// that would need it is ignored, naming the parameter.
+#[test]
+fn an_id_that_no_url_path_keeps_is_not_sent() {
+    let api = load_api(&fixture("chains/dot-name.yaml"));
+    let scenarios = scenario::generate(&api, &GenerateOptions::default());
+    let get = scenarios
+        .iter()
+        .find(|s| s.id == "getPool::200::valid")
+        .expect("getPool::200::valid");
+    let why = get.ignored.as_deref().unwrap_or_default();
+    assert!(
+        why.starts_with("no producer for `{name}`") && why.contains("no URL path keeps"),
+        "{why}"
+    );
+}

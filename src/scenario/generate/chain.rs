@@ -197,15 +197,18 @@ impl<'a> Chain<'a> {
                     .push((var.clone(), CaptureFrom::Body(pointer.clone())));
                 format!("${{{var}}}")
             }
-            IdSource::Request(field) => match step.body.as_ref().and_then(|b| b.get(field)) {
-                Some(v) => param_text(v),
-                None => {
-                    return Err(format!(
-                        "no producer for `{{{}}}`: it is the `{field}` sent to {}, and no valid body has it",
-                        resource.param, resource.create
-                    ))
+            IdSource::Request(field) => {
+                // The id goes in a path: a value that is no path segment (`.`) gets another.
+                for attempt in 1..8 {
+                    let text = step.body.as_ref().and_then(|b| b.get(field)).map(param_text);
+                    if text.as_deref().is_none_or(path_safe) {
+                        break;
+                    }
+                    let seed = self.seed.wrapping_add(attempt * 7919);
+                    step.body = valid_step(self.api, create, self.options, seed).body;
                 }
-            },
+                self.request_id(step, field, resource)?
+            }
             IdSource::Chosen => {
                 let value = self.chosen_value(create, &resource.param);
                 step.params.insert(resource.param.clone(), value.clone());
@@ -226,6 +229,21 @@ impl<'a> Chain<'a> {
                 ))
             }
         })
+    }
+
+    /// The id a create `step` sends as its body's `field`.
+    fn request_id(&self, step: &Step, field: &str, resource: &Resource) -> Result<String, String> {
+        match step.body.as_ref().and_then(|b| b.get(field)) {
+            Some(v) if !path_safe(&param_text(v)) => Err(format!(
+                "no producer for `{{{}}}`: the `{field}` sent to {} is {v}, which no URL path keeps",
+                resource.param, resource.create
+            )),
+            Some(v) => Ok(param_text(v)),
+            None => Err(format!(
+                "no producer for `{{{}}}`: it is the `{field}` sent to {}, and no valid body has it",
+                resource.param, resource.create
+            )),
+        }
     }
 
     /// Calls `operation` (with what it needs) and captures the linked value.
@@ -271,6 +289,7 @@ impl<'a> Chain<'a> {
                 synth::valid_value(&self.api.schemas, s, Direction::Request, self.seed).ok()
             })
             .map(|v| param_text(&v))
+            .filter(|v| path_safe(v))
             .unwrap_or_else(|| format!("contractor-{}", self.seed % 1_000_000))
     }
 
@@ -286,6 +305,12 @@ impl<'a> Chain<'a> {
         self.names.push(name.clone());
         name
     }
+}
+
+/// Whether `value` can stand as one path segment: `.` and `..` are removed from a URL's
+/// path, and an empty one is no segment.
+fn path_safe(value: &str) -> bool {
+    !matches!(value, "" | "." | "..")
 }
 
 /// Drops the setup steps whose captures nothing uses any more (a recipe replaced the value
