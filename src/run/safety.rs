@@ -60,7 +60,7 @@ impl Gate<'_> {
             .iter()
             .find(|f| !self.vars.contains_key(&format!("fixtures.{f}")))?;
         Some(format!(
-            "needs fixture value '{missing}': pass --fixture FILE"
+            "needs fixture value '{missing}': pass --fixture-value {missing}=VALUE or --fixture FILE"
         ))
     }
 
@@ -126,7 +126,10 @@ mod tests {
         assert_eq!(who, "needs identity 'invitee': set VAR_invitee");
         let what =
             refuse(None, false, &scenario(false, &["teacher"], &["other"])).expect("refused");
-        assert_eq!(what, "needs fixture value 'other': pass --fixture FILE");
+        assert_eq!(
+            what,
+            "needs fixture value 'other': pass --fixture-value other=VALUE or --fixture FILE"
+        );
         assert_eq!(
             refuse(None, false, &scenario(false, &["teacher"], &["course"])),
             None

@@ -298,11 +298,11 @@ fn an_identifier_nothing_creates_is_ignored_against_a_target_without_fixture_val
     assert_eq!(ignored["result"], "ignored");
     assert_eq!(
         ignored["reason"],
-        "needs fixture value 'report_id': pass --fixture FILE"
+        "needs fixture value 'report_id': pass --fixture-value report_id=VALUE or --fixture FILE"
     );
     assert_eq!(
         reported(&report, "getAlbum::200::valid")["reason"],
-        "needs fixture value 'albums_id': pass --fixture FILE"
+        "needs fixture value 'albums_id': pass --fixture-value albums_id=VALUE or --fixture FILE"
     );
     assert_eq!(server.seen(), ["GET /reports"]);
 }
