@@ -421,21 +421,23 @@ fn path_param_schema<'a>(api: &'a Api, op: &Operation, name: &str) -> Option<&'a
         .and_then(|s| api.schemas.get(s))
 }
 
+/// The words an identifier's name is, or ends with.
+const ID_WORDS: [&str; 8] = [
+    "id",
+    "sid",
+    "name",
+    "key",
+    "slug",
+    "uuid",
+    "identifier",
+    "code",
+];
+
 /// Whether a parameter's name says it names an item: `id`, `petId`, `guild_id`, `Sid`,
 /// `name`, `key`, `slug`, `uuid`, or a who or where (`principal`, `username`, `owner`,
 /// `tenant`, `bucket`) that must exist for a request on it to succeed.
 pub fn names_an_item(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    const SUFFIXES: [&str; 8] = [
-        "id",
-        "sid",
-        "name",
-        "key",
-        "slug",
-        "uuid",
-        "identifier",
-        "code",
-    ];
     const WHOS: [&str; 16] = [
         "principal",
         "user",
@@ -454,7 +456,7 @@ pub fn names_an_item(name: &str) -> bool {
         "bucket",
         "workspace",
     ];
-    SUFFIXES.iter().any(|suffix| lower.ends_with(suffix))
+    ID_WORDS.iter().any(|suffix| lower.ends_with(suffix))
         || WHOS.contains(&lower.as_str())
         || name.ends_with("Id")
 }
@@ -504,17 +506,7 @@ impl Graph {
 /// name (`albums_id`, `Conferences_Sid`), since `{id}` of one collection is not `{id}` of
 /// another.
 pub fn fixture_name(path: &str, name: &str) -> String {
-    let generic = [
-        "id",
-        "sid",
-        "name",
-        "key",
-        "slug",
-        "uuid",
-        "code",
-        "identifier",
-    ]
-    .contains(&name.to_ascii_lowercase().as_str());
+    let generic = ID_WORDS.contains(&name.to_ascii_lowercase().as_str());
     if !generic {
         return name.to_owned();
     }

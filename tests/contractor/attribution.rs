@@ -90,15 +90,6 @@ fn run(server: &Loopback, name: &str, extra: &[&str]) -> (i32, String, Value, St
     (code, out, serde_json::from_str(&report).expect("json"), xml)
 }
 
-fn scenario<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["scenarios"]
-        .as_array()
-        .expect("scenarios")
-        .iter()
-        .find(|s| s["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {report}"))
-}
-
 /// Creates fail with a 500; nothing else is reached.
 fn creates_fail(method: &str, _: &str) -> Reply {
     match method {
@@ -122,7 +113,7 @@ fn a_failed_setup_fails_the_first_scenario_that_needs_it_and_blocks_the_rest() {
             out.contains("4 scenarios: 0 passed, 2 failed, 2 blocked, 0 ignored"),
             "{out}"
         );
-        let first = scenario(&report, "getThing::200::valid");
+        let first = reported(&report, "getThing::200::valid");
         assert_eq!(first["result"], "failed");
         assert_eq!(
             first["reason"],
@@ -132,7 +123,7 @@ fn a_failed_setup_fails_the_first_scenario_that_needs_it_and_blocks_the_rest() {
             "deleteThing::204::valid",
             "addThing::lifecycle::create_read_delete",
         ] {
-            let blocked = scenario(&report, id);
+            let blocked = reported(&report, id);
             assert_eq!(blocked["result"], "blocked", "{blocked}");
             assert_eq!(blocked["blocked_by"], "getThing::200::valid");
             assert_eq!(blocked["failures"], Value::Array(Vec::new()));
@@ -149,7 +140,7 @@ fn a_failed_setup_fails_the_first_scenario_that_needs_it_and_blocks_the_rest() {
         }
         // The create's own scenario fails as itself: its POST is the call under test.
         assert_eq!(
-            scenario(&report, "addThing::201::valid")["result"],
+            reported(&report, "addThing::201::valid")["result"],
             "failed"
         );
         assert_eq!(report["summary"]["blocked"], 2);
@@ -175,7 +166,7 @@ fn a_run_whose_only_failures_are_failed_setups_is_never_green() {
         "{out}"
     );
     assert_eq!(
-        scenario(&report, "getThing::200::valid")["result"],
+        reported(&report, "getThing::200::valid")["result"],
         "failed"
     );
 }
@@ -194,16 +185,16 @@ fn a_setup_that_fails_another_way_is_a_failure_of_its_own() {
     let args = ["--skip", "addThing::201", "--test-threads", "1"];
     let (_, out, report, _) = run(&server, "two-faults", &args);
     assert_eq!(
-        scenario(&report, "getThing::200::valid")["result"],
+        reported(&report, "getThing::200::valid")["result"],
         "failed"
     );
-    let other = scenario(&report, "deleteThing::204::valid");
+    let other = reported(&report, "deleteThing::204::valid");
     assert_eq!(other["result"], "failed", "{out}");
     assert_eq!(
         other["reason"],
         "setup step 1 (addThing) failed: status 502, expected 201"
     );
-    let lifecycle = scenario(&report, "addThing::lifecycle::create_read_delete");
+    let lifecycle = reported(&report, "addThing::lifecycle::create_read_delete");
     assert_eq!(lifecycle["blocked_by"], "getThing::200::valid", "{out}");
 }
 
@@ -216,7 +207,7 @@ fn a_connection_cut_off_fails_not_a_server_error_with_the_request_and_cleanup_st
     });
     let (code, out, report, _) = run(&server, "cut-off", &["--filter", "getThing::200"]);
     assert_eq!(code, 1, "{out}");
-    let failures = &scenario(&report, "getThing::200::valid")["failures"];
+    let failures = &reported(&report, "getThing::200::valid")["failures"];
     assert_eq!(failures[0]["check"], "not_a_server_error", "{failures}");
     let text = failures[0]["text"].as_str().expect("text");
     assert!(
@@ -268,7 +259,7 @@ fn cleanup_removes_what_a_failed_setup_created() {
     );
     assert_eq!(code, 1);
     assert_eq!(
-        scenario(&report, "getThing::200::valid")["reason"],
+        reported(&report, "getThing::200::valid")["reason"],
         "setup step 1 (addThing) failed: status 200, expected 201"
     );
     assert_eq!(server.seen(), ["POST /things", "DELETE /things/9"]);

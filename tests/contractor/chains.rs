@@ -67,15 +67,6 @@ fn run(spec_name: &str, name: &str, extra: &[&str]) -> (i32, String, Value) {
     (code, out, serde_json::from_str(&report).expect("json"))
 }
 
-fn reported<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["scenarios"]
-        .as_array()
-        .expect("scenarios")
-        .iter()
-        .find(|s| s["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {report}"))
-}
-
 /// Runs `spec_name`'s generated suite against the embedded spec-driven stub; it must pass.
 fn passes_against_the_stub(spec_name: &str) -> Value {
     let (code, out, report) = run(spec_name, &format!("stub-{spec_name}"), &[]);

@@ -27,15 +27,6 @@ fn run(spec: &str, target: &str, name: &str, extra: &[&str]) -> (i32, String, Va
     (code, out, serde_json::from_str(&report).expect("json"))
 }
 
-fn scenario<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["scenarios"]
-        .as_array()
-        .expect("scenarios")
-        .iter()
-        .find(|s| s["id"] == id)
-        .unwrap_or_else(|| panic!("no {id} in {report}"))
-}
-
 // ---- class 2: the base path --------------------------------------------------------------------
 
 /// A server that knows only `GET {prefix}/ping`.
@@ -111,7 +102,7 @@ fn a_create_that_answers_its_other_documented_success_passes_and_sets_up_the_res
         "deleteBucket::204::valid",
         "addBucket::lifecycle::create_read_delete",
     ] {
-        assert_eq!(scenario(&report, id)["result"], "passed", "{id}: {out}");
+        assert_eq!(reported(&report, id)["result"], "passed", "{id}: {out}");
     }
 }
 
@@ -126,7 +117,7 @@ fn a_body_is_checked_against_the_response_of_the_status_that_came_back() {
         &["--filter", "addBucket::200"],
     );
     assert_eq!(code, 1, "{out}");
-    let failures = &scenario(&report, "addBucket::200::valid")["failures"];
+    let failures = &reported(&report, "addBucket::200::valid")["failures"];
     assert_eq!(failures[0]["check"], "response_schema_conformance");
     let text = failures[0]["text"].as_str().expect("text");
     assert!(text.contains("/responses/201"), "{text}");
@@ -142,7 +133,7 @@ fn a_success_that_answers_an_undocumented_2xx_still_fails() {
         &["--filter", "addBucket::200"],
     );
     assert_eq!(code, 1, "{out}");
-    let text = scenario(&report, "addBucket::200::valid")["failures"][0]["text"]
+    let text = reported(&report, "addBucket::200::valid")["failures"][0]["text"]
         .as_str()
         .expect("text")
         .to_owned();
@@ -160,10 +151,10 @@ fn a_404_probe_answered_with_a_documented_403_is_not_reached() {
     );
     assert_eq!(code, 0, "{out}");
     assert_eq!(
-        scenario(&report, "getBucket::200::valid")["result"],
+        reported(&report, "getBucket::200::valid")["result"],
         "passed"
     );
-    let probe = scenario(&report, "getBucket::404::never_created");
+    let probe = reported(&report, "getBucket::404::never_created");
     assert_eq!(probe["result"], "ignored", "{probe}");
     let why = "not reached: the target answered 403, which the spec also documents";
     assert_eq!(probe["reason"], why);
@@ -180,7 +171,7 @@ fn a_404_probe_answered_with_an_undocumented_4xx_fails() {
         &["--filter", "getBucket::404"],
     );
     assert_eq!(code, 1, "{out}");
-    let probe = scenario(&report, "getBucket::404::never_created");
+    let probe = reported(&report, "getBucket::404::never_created");
     assert_eq!(probe["result"], "failed", "{probe}");
 }
 
@@ -206,7 +197,7 @@ fn a_401_probe_answered_with_a_documented_404_is_not_reached() {
         "getNote::401::no_credentials",
         "getNote::401::invalid_credentials",
     ] {
-        let probe = scenario(&report, id);
+        let probe = reported(&report, id);
         assert_eq!(probe["result"], "ignored", "{probe}");
         assert_eq!(
             probe["reason"],
@@ -214,7 +205,7 @@ fn a_401_probe_answered_with_a_documented_404_is_not_reached() {
         );
     }
     assert_eq!(
-        scenario(&report, "getNote::404::never_created")["result"],
+        reported(&report, "getNote::404::never_created")["result"],
         "passed"
     );
 }
@@ -231,8 +222,8 @@ fn the_request_after_a_5xx_goes_out_on_a_new_connection() {
     });
     let (code, out, report) = run("reset.yaml", &server.url, "after-5xx", &[]);
     assert_eq!(code, 1, "{out}");
-    assert_eq!(scenario(&report, "aFails::200::valid")["result"], "failed");
-    let next = scenario(&report, "bNext::200::valid");
+    assert_eq!(reported(&report, "aFails::200::valid")["result"], "failed");
+    let next = reported(&report, "bNext::200::valid");
     assert_eq!(next["result"], "passed", "{out}");
     assert_eq!(server.seen(), ["POST /a-fails", "POST /b-next"]);
 }

@@ -383,3 +383,13 @@ pub fn failure_sites(
         })
         .collect()
 }
+
+/// The scenario `id` of a JSON report (`contractor run --json`).
+pub fn reported<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["scenarios"]
+        .as_array()
+        .expect("scenarios")
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {report}"))
+}
