@@ -376,9 +376,8 @@ fn spec_stub(path: &Path, options: &StubArgs, mutants: &[Mutant]) -> Result<Serv
     );
     let identities = Embedded::SpecStub.identities();
     // The items the spec cannot create: the stub takes them to exist, the suite is given them.
-    let graph = contractor::spec::Graph::of(&api);
     let mut run_args = vec!["--spec".to_owned(), path.display().to_string()];
-    for (name, value) in contractor::scenario::synth::standing_values(&api, &graph) {
+    for (name, value) in contractor::scenario::synth::standing_values(&api, api.graph()) {
         run_args.push("--fixture-value".to_owned());
         run_args.push(format!("{name}={value}"));
     }

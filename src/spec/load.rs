@@ -247,6 +247,7 @@ fn assemble(
             operations: spec.operations,
             security_schemes: spec.security_schemes,
             schemas: Arc::clone(&schemas),
+            graph: std::sync::OnceLock::new(),
         });
     }
     Ok((apis, diags))

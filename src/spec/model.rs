@@ -48,9 +48,17 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// The schema bundle that every [`SchemaRef`] in this API points into.
     pub schemas: std::sync::Arc<Schemas>,
+    /// The resource graph, built the first time it is asked for (after loading is done).
+    pub(crate) graph: std::sync::OnceLock<crate::spec::Graph>,
 }
 
 impl Api {
+    /// The resource graph of the API ([`crate::spec::Graph`]), built once: generation and
+    /// every stub of a run share it. Operations changed after the first call are not seen.
+    pub fn graph(&self) -> &crate::spec::Graph {
+        self.graph.get_or_init(|| crate::spec::Graph::of(self))
+    }
+
     /// The operation with this id.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|op| op.id == id)

@@ -438,6 +438,20 @@ const ID_WORDS: [&str; 8] = [
 /// `tenant`, `bucket`) that must exist for a request on it to succeed.
 pub fn names_an_item(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    // The word ends the name at a word boundary: `guild_id`, `petId`, `AccountSid`, `userID`;
+    // not `valid`, `paid` or `hostname`.
+    let ends_in_word = |word: &str| {
+        if lower == word {
+            return true;
+        }
+        if !lower.ends_with(word) {
+            return false;
+        }
+        let (head, tail) = name.split_at(name.len() - word.len());
+        head.ends_with(['_', '-', '.'])
+            || (tail.starts_with(|c: char| c.is_ascii_uppercase())
+                && head.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit()))
+    };
     const WHOS: [&str; 16] = [
         "principal",
         "user",
@@ -456,9 +470,7 @@ pub fn names_an_item(name: &str) -> bool {
         "bucket",
         "workspace",
     ];
-    ID_WORDS.iter().any(|suffix| lower.ends_with(suffix))
-        || WHOS.contains(&lower.as_str())
-        || name.ends_with("Id")
+    ID_WORDS.iter().chain(&WHOS).any(|word| ends_in_word(word))
 }
 
 impl Graph {

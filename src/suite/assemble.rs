@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::run::safety::Gate;
 use crate::run::{Identities, Limiter};
 use crate::scenario::{self, GenerateOptions, Scenario, INVALID_CREDENTIAL, INVALID_IDENTITY};
-use crate::spec::{Api, Graph, LoadOptions};
+use crate::spec::{Api, LoadOptions};
 use crate::stub::classroom::{self, Fixture};
 use crate::stub::{emulated, Embedded, Mutant, UNPRIVILEGED};
 
@@ -68,7 +68,7 @@ impl Suite {
             .then(|| Embedded::choose(&api, fixture));
         // The spec-driven stub holds one item for each identifier nothing creates.
         if matches!(embedded, Some(Embedded::SpecStub)) {
-            for (name, value) in scenario::synth::standing_values(&api, &Graph::of(&api)) {
+            for (name, value) in scenario::synth::standing_values(&api, api.graph()) {
                 vars.entry(format!("fixtures.{name}")).or_insert(value);
             }
         }

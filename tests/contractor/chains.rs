@@ -555,3 +555,41 @@ fn an_id_that_no_url_path_keeps_is_not_sent() {
         "{why}"
     );
 }
+
+/// A link cycle (a create that needs a value only its own response gives) ends: the
+/// scenarios that need it are ignored as a cycle, and generation never overflows.
+#[test]
+fn a_link_cycle_is_ignored_as_a_cycle() {
+    let (code, out, err) = contractor(&["list", "--spec", "tests/fixtures/chains/link-cycle.yaml"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let api = load_api(&fixture("chains/link-cycle.yaml"));
+    let scenarios = scenario::generate(&api, &GenerateOptions::default());
+    let get = scenarios
+        .iter()
+        .find(|s| s.id == "getThing::200::valid")
+        .expect("getThing::200::valid");
+    let why = get.ignored.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("needs itself (a cycle through createThing)"),
+        "{why}"
+    );
+}
+
+/// A 404 is provoked only through a parameter that names an item, with a value that is not
+/// the item a valid request names: a date, a year or a colour gets no such scenario, nor does
+/// an id whose only value is `me`; the rest passes against the embedded stub.
+#[test]
+fn a_404_is_provoked_only_through_a_parameter_that_names_an_item() {
+    let api = load_api(&fixture("chains/values.yaml"));
+    let scenarios = scenario::generate(&api, &GenerateOptions::default());
+    for id in ["getReport", "getYear", "getColor", "getUser"] {
+        let not_found = scenarios
+            .iter()
+            .find(|s| s.id.starts_with(&format!("{id}::404::")))
+            .unwrap_or_else(|| panic!("no 404 scenario of {id}"));
+        assert!(not_found.ignored.is_some(), "{} runs", not_found.id);
+    }
+    let (code, out, err) = contractor(&["run", "--spec", "tests/fixtures/chains/values.yaml"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("4 passed, 0 failed"), "{out}");
+}

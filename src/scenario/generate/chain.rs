@@ -17,6 +17,9 @@ use crate::spec::{
     Producer, Resource,
 };
 
+/// How many creates deep a chain may go before it is taken for a cycle.
+const MAX_DEPTH: usize = 8;
+
 /// A call ready to send, with what it needs created first.
 #[derive(Debug, Clone)]
 pub(super) struct Prepared {
@@ -118,7 +121,7 @@ impl<'a> Chain<'a> {
                 let values = self.make(*index, 0)?;
                 Ok(values.last().cloned().unwrap_or_default())
             }
-            Some(Producer::Link { operation, pointer }) => self.linked(operation, pointer, name),
+            Some(Producer::Link { operation, pointer }) => self.linked(operation, pointer, name, 0),
             None => Ok(unproduced(self.api, op, name, self.seed)),
         }
     }
@@ -132,9 +135,9 @@ impl<'a> Chain<'a> {
         let Some(create) = self.api.operation(&resource.create) else {
             return Err(format!("no operation {}", resource.create));
         };
-        if depth > 8 {
+        if depth > MAX_DEPTH {
             return Err(format!(
-                "creating `{{{}}}` needs itself (a cycle through {})",
+                "no producer for `{{{}}}`: creating it needs itself (a cycle through {})",
                 resource.param, resource.create
             ));
         }
@@ -153,7 +156,7 @@ impl<'a> Chain<'a> {
                     .cloned()
                     .unwrap_or_default(),
                 Some(Producer::Link { operation, pointer }) => {
-                    self.linked(&operation, &pointer, &name)?
+                    self.linked(&operation, &pointer, &name, depth + 1)?
                 }
                 _ => unproduced(self.api, create, &name, self.seed),
             };
@@ -247,15 +250,30 @@ impl<'a> Chain<'a> {
     }
 
     /// Calls `operation` (with what it needs) and captures the linked value.
-    fn linked(&mut self, operation: &str, pointer: &str, name: &str) -> Result<String, String> {
+    fn linked(
+        &mut self,
+        operation: &str,
+        pointer: &str,
+        name: &str,
+        depth: usize,
+    ) -> Result<String, String> {
         let Some(source) = self.api.operation(operation) else {
             return Err(format!(
                 "the link to `{{{name}}}` names no operation {operation}"
             ));
         };
+        if depth > MAX_DEPTH {
+            return Err(format!(
+                "no producer for `{{{name}}}`: making it needs itself (a cycle through {operation})"
+            ));
+        }
         if let Some(index) = self.graph.created_by(source) {
             if self.graph.resources[index].id == IdSource::Response(pointer.to_owned()) {
-                return Ok(self.make(index, 1)?.last().cloned().unwrap_or_default());
+                return Ok(self
+                    .make(index, depth + 1)?
+                    .last()
+                    .cloned()
+                    .unwrap_or_default());
             }
         }
         let mut step = valid_step(self.api, source, self.options, self.seed);
@@ -263,10 +281,15 @@ impl<'a> Chain<'a> {
         step.expect = expect_success(source);
         for (param, producer) in self.graph.needs(source) {
             let value = match producer {
-                Some(Producer::Resource(index)) => {
-                    self.make(index, 1)?.last().cloned().unwrap_or_default()
+                Some(Producer::Resource(index)) => self
+                    .make(index, depth + 1)?
+                    .last()
+                    .cloned()
+                    .unwrap_or_default(),
+                Some(Producer::Link { operation, pointer }) => {
+                    self.linked(&operation, &pointer, &param, depth + 1)?
                 }
-                _ => unproduced(self.api, source, &param, self.seed),
+                None => unproduced(self.api, source, &param, self.seed),
             };
             step.params.insert(param, value);
         }

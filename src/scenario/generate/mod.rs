@@ -45,12 +45,12 @@ impl Default for GenerateOptions {
 
 /// Every scenario the spec supports, in operation order.
 pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
-    let graph = Graph::of(api);
+    let graph = api.graph();
     let mut out = Vec::new();
     for op in &api.operations {
         // An operation that answers with a redirect has its success in the 3xx.
         if redirect::plain(op).is_none() {
-            out.push(success(api, &graph, op, options));
+            out.push(success(api, graph, op, options));
         }
         out.extend(redirect::outcomes(api, op, options));
         for code in &op.error_codes {
@@ -60,12 +60,12 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
                 code.reasons.iter().map(Some).collect()
             };
             for reason in reasons {
-                out.extend(error(api, &graph, op, code, reason, options));
+                out.extend(error(api, graph, op, code, reason, options));
             }
         }
     }
     for (index, _) in graph.resources.iter().enumerate() {
-        if let Some(s) = lifecycle(api, &graph, index, options) {
+        if let Some(s) = lifecycle(api, graph, index, options) {
             out.push(s);
         }
     }
@@ -248,8 +248,9 @@ fn scenario_seed(options: &GenerateOptions, key: &str) -> u64 {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    // Small enough to read in a value (`name-48213`), never 0 (0 means "no variation").
-    hash % 99_991 + 1
+    // Wide enough that two scenarios of a large suite do not share one (so no two setups
+    // create the same name), never 0 (0 means "no variation").
+    hash % 999_999_937 + 1
 }
 
 /// A scenario that cannot be generated, and why.

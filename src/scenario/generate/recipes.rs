@@ -196,7 +196,6 @@ impl Recipe<'_> {
             .iter()
             .rev()
             .find(|(name, producer)| producer.is_some() || names_an_item(name))
-            .or(needs.last())
             .map(|(name, _)| name.clone());
         let chain = Chain::new(api, graph, options, seed);
         let prepared = match kind {
@@ -219,6 +218,31 @@ impl Recipe<'_> {
                 (variant, steps, cleanup)
             })
             .collect())
+    }
+
+    /// The path parameter a 404 probe points at and the never-created value it sends.
+    fn missing_item<'l>(&self, last: Option<&'l str>) -> Result<(&'l str, String), Unprovable> {
+        let op = self.op;
+        let Some(last) = last else {
+            return Err(Unprovable::NoRecipe(
+                "no path parameter of the operation names an item to point at a missing one",
+            ));
+        };
+        let creates_it = self.graph.created_by(op).is_some_and(|i| {
+            let r = &self.graph.resources[i];
+            r.id == IdSource::Chosen && r.param == last
+        });
+        if creates_it {
+            return Err(Unprovable::NoRecipe(
+                "the operation creates the item its last path parameter names",
+            ));
+        }
+        let Some(missing) = synth::never_created(self.api, op, last) else {
+            return Err(Unprovable::NoRecipe(
+                "no value of the parameter names an item that is not there",
+            ));
+        };
+        Ok((last, missing))
     }
 
     /// The kinds a documented `4XX` stands for: those with a recipe whose status the
@@ -253,22 +277,8 @@ impl Recipe<'_> {
         let mut call = base.clone();
         Ok(match kind {
             Kind::NotFound => {
-                let Some(last) = last else {
-                    return Err(Unprovable::NoRecipe(
-                        "the operation has no path parameter to point at a missing resource",
-                    ));
-                };
-                let creates_it = self.graph.created_by(op).is_some_and(|i| {
-                    let r = &self.graph.resources[i];
-                    r.id == IdSource::Chosen && r.param == last
-                });
-                if creates_it {
-                    return Err(Unprovable::NoRecipe(
-                        "the operation creates the item its last path parameter names",
-                    ));
-                }
-                call.params
-                    .insert(last.to_owned(), synth::never_created(api, op, last));
+                let (last, missing) = self.missing_item(last)?;
+                call.params.insert(last.to_owned(), missing);
                 vec![("never_created", call)]
             }
             Kind::Invalid => {

@@ -167,17 +167,17 @@ pub fn known_item(api: &Api, op: &Operation, name: &str) -> Option<String> {
 /// An id no one created that still fits path parameter `name`'s schema: a large number for
 /// integer ids, a marked string otherwise (or a synthesized value when the schema constrains
 /// it). The spec-driven stub treats it as an item it does not hold ([`is_never_created`]).
-pub fn never_created(api: &Api, op: &Operation, name: &str) -> String {
+pub fn never_created(api: &Api, op: &Operation, name: &str) -> Option<String> {
     let marked = || "contractor-never-created-${run.id}".to_owned();
     let param = op
         .parameters
         .iter()
         .find(|p| p.name == name && p.location == ParamLocation::Path);
     let Some(schema_ref) = param.and_then(|p| p.schema.as_ref()) else {
-        return marked();
+        return Some(marked());
     };
     let Some(schema) = api.schemas.get(schema_ref) else {
-        return marked();
+        return Some(marked());
     };
     let fits = |v: &Value| {
         api.schemas
@@ -206,17 +206,22 @@ pub fn never_created(api: &Api, op: &Operation, name: &str) -> String {
         ]
     };
     if let Some((_, sent)) = candidates.into_iter().find(|(c, _)| fits(c)) {
-        return sent;
+        return Some(sent);
     }
-    valid_value(&api.schemas, schema_ref, Direction::Request, 999_983)
+    // A value the schema allows that is not the item a valid request names; none when the
+    // schema allows no other (an enum of one).
+    let known = known_item(api, op, name);
+    (0..8)
+        .filter_map(|k| valid_value(&api.schemas, schema_ref, Direction::Request, 999_983 + k).ok())
         .map(|v| match v {
             Value::String(s) => s,
             other => other.to_string(),
         })
-        .unwrap_or_else(|_| marked())
+        .find(|v| Some(v) != known.as_ref())
 }
 
 /// Whether `value` of path parameter `name` of `op` is what [`never_created`] gives.
 pub fn is_never_created(api: &Api, op: &Operation, name: &str, value: &str) -> bool {
-    value.starts_with("contractor-never-created") || never_created(api, op, name) == value
+    value.starts_with("contractor-never-created")
+        || never_created(api, op, name).is_some_and(|v| v == value)
 }

@@ -53,19 +53,19 @@ impl SpecStub {
             }
         }
         let values = path_values(self, op, params);
-        if let Some(index) = self.graph.created_by(op) {
-            let r = &self.graph.resources[index];
+        if let Some(index) = self.api.graph().created_by(op) {
+            let r = &self.api.graph().resources[index];
             let exists = r.id == IdSource::Chosen && self.stored(index, &values).is_some();
             if !exists {
                 return self.create(op, index, &values, (code, response), request, example);
             }
         }
-        if let Some(index) = self.graph.listed_by(op) {
+        if let Some(index) = self.api.graph().listed_by(op) {
             if let Some(listed) = self.listing(index, &values, response, example) {
                 return self.render(op, response, code, example, Some(listed));
             }
         }
-        if let Some(index) = self.graph.item_of(op) {
+        if let Some(index) = self.api.graph().item_of(op) {
             if let Some(out) = self.on_item(op, index, &values, (code, response), request, example)
             {
                 return out;
@@ -78,8 +78,12 @@ impl SpecStub {
     /// `{name}=value`. A client-chosen id being created is not missing.
     fn missing(&self, op: &Operation, params: &[(String, String)]) -> Option<String> {
         let values = path_values(self, op, params);
-        let creating = self.graph.created_by(op).map(|i| &self.graph.resources[i]);
-        for (at, (name, producer)) in self.graph.needs(op).iter().enumerate() {
+        let creating = self
+            .api
+            .graph()
+            .created_by(op)
+            .map(|i| &self.api.graph().resources[i]);
+        for (at, (name, producer)) in self.api.graph().needs(op).iter().enumerate() {
             if creating.is_some_and(|r| r.id == IdSource::Chosen && &r.param == name) {
                 continue;
             }
@@ -87,9 +91,10 @@ impl SpecStub {
             let index = match producer {
                 Some(Producer::Resource(index)) => Some(*index),
                 Some(Producer::Link { operation, .. }) => self
-                    .graph
+                    .api
+                    .graph()
                     .resource_for(op, name)
-                    .filter(|i| self.graph.resources[*i].create == *operation),
+                    .filter(|i| self.api.graph().resources[*i].create == *operation),
                 None => None,
             };
             let Some(index) = index else {
@@ -126,7 +131,7 @@ impl SpecStub {
         request: &StubRequest,
         example: Option<&str>,
     ) -> Option<StubResponse> {
-        let id_field = match &self.graph.resources[index].id {
+        let id_field = match &self.api.graph().resources[index].id {
             IdSource::Response(pointer) => pointer.rsplit('/').next().map(str::to_owned),
             IdSource::Request(field) => Some(field.clone()),
             _ => None,
@@ -144,7 +149,7 @@ impl SpecStub {
                     item
                 } else {
                     let mut read = self.body_for(response, example, 0)?;
-                    if let IdSource::Response(pointer) = &self.graph.resources[index].id {
+                    if let IdSource::Response(pointer) = &self.api.graph().resources[index].id {
                         if let Some(id) = item.pointer(pointer).cloned() {
                             set_at(&mut read, pointer, id);
                         }
@@ -205,7 +210,7 @@ impl SpecStub {
         request: &StubRequest,
         example: Option<&str>,
     ) -> StubResponse {
-        let resource = &self.graph.resources[index];
+        let resource = &self.api.graph().resources[index];
         let sent = serde_json::from_slice::<Value>(&request.body).ok();
         let mut store = self.lock();
         store.next_id += 1;
@@ -282,7 +287,7 @@ impl SpecStub {
         sent: Option<&Value>,
         store: &Store,
     ) -> (Value, Option<String>) {
-        let resource = &self.graph.resources[index];
+        let resource = &self.api.graph().resources[index];
         let seq = store.next_id;
         match &resource.id {
             IdSource::Response(pointer) => {
@@ -428,7 +433,8 @@ fn path_values<'a>(
     op: &Operation,
     params: &'a [(String, String)],
 ) -> Vec<&'a str> {
-    stub.graph
+    stub.api
+        .graph()
         .needs(op)
         .iter()
         .map(|(name, _)| {

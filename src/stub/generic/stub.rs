@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::media::{is_json, preferred_media, value_text};
 use super::resources::Store;
 use crate::scenario::synth;
-use crate::spec::{Api, Direction, Graph, Method, Operation, ResponseSpec, StatusKey};
+use crate::spec::{Api, Direction, Method, Operation, ResponseSpec, StatusKey};
 use crate::stub::mutants::Mutant;
 use crate::stub::router::{best_match, PathTemplate};
 use crate::stub::{Responder, StubRequest, StubResponse};
@@ -24,8 +24,6 @@ pub struct SpecStub {
     pub(super) routes: Vec<PathTemplate>,
     /// Server base paths (`/api/v3`) a request path may start with.
     pub(super) base_paths: Vec<String>,
-    /// The spec's resources: what the stub stores.
-    pub(super) graph: Graph,
     pub(super) store: Mutex<Store>,
     pub(super) mutants: BTreeSet<Mutant>,
     pub(super) slow_delay: Duration,
@@ -74,7 +72,6 @@ impl SpecStub {
             .map(|op| PathTemplate::new(&op.path))
             .collect();
         let base_paths = api.base_paths();
-        let graph = Graph::of(&api);
         let google_errors = api.operations.iter().any(|op| {
             op.error_codes
                 .iter()
@@ -84,7 +81,6 @@ impl SpecStub {
             api,
             routes,
             base_paths,
-            graph,
             store: Mutex::new(Store::default()),
             mutants: mutants.iter().copied().filter(|m| m.is_generic()).collect(),
             slow_delay,
