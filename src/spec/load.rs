@@ -153,7 +153,19 @@ fn template_names(path: &str) -> Vec<String> {
 /// A name in the path template that no path parameter declares gets a located warning and an
 /// unconstrained path parameter, so that requests still fill it (with a string).
 fn declare_template_parameters(op: &mut Operation, diags: &mut Vec<Diagnostic>) {
-    for name in template_names(&op.path) {
+    let names = template_names(&op.path);
+    for (at, name) in names.iter().enumerate() {
+        if names[..at].contains(name) {
+            diags.push(Diagnostic::warning(
+                op.location.clone(),
+                format!(
+                    "path parameter '{name}' is in the template {} twice: a request cannot give each its own value",
+                    op.path
+                ),
+            ));
+        }
+    }
+    for name in names {
         let declared = op
             .parameters
             .iter()

@@ -593,3 +593,27 @@ fn a_404_is_provoked_only_through_a_parameter_that_names_an_item() {
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("4 passed, 0 failed"), "{out}");
 }
+
+/// An id inside a wrapper (`/data/id`) is the item's for good: a replace that sends another
+/// one changes the rest and keeps the id.
+#[test]
+fn a_replace_never_changes_a_wrapped_id() {
+    let api = Arc::new(load_api(&spec("wrapped.yaml")));
+    let stub = SpecStub::new(api, &[], Duration::from_millis(10));
+    let made = stub.respond(&request(
+        "POST",
+        "/notes",
+        Some(json!({"data": {"text": "first"}})),
+    ));
+    assert_eq!(made.status, 201);
+    let id = body(&made)["data"]["id"].as_str().expect("id").to_owned();
+    let put = stub.respond(&request(
+        "PUT",
+        &format!("/notes/{id}"),
+        Some(json!({"data": {"id": "stolen", "text": "second"}})),
+    ));
+    assert_eq!(put.status, 200);
+    let read = body(&stub.respond(&request("GET", &format!("/notes/{id}"), None)));
+    assert_eq!(read["data"]["id"], json!(id), "{read}");
+    assert_eq!(read["data"]["text"], "second", "{read}");
+}

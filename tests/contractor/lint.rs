@@ -87,3 +87,29 @@ fn an_undeclared_path_parameter_is_warned_and_still_filled() {
         "{out}"
     );
 }
+
+/// A template that names a parameter twice gets a located warning, and the scenarios of its
+/// operation are ignored naming the parameter, instead of failing on one value for both.
+#[test]
+fn a_path_parameter_named_twice_is_warned_and_its_operation_ignored() {
+    let spec = "tests/fixtures/messy/repeated-path-parameter.yaml";
+    let (code, out, _) = contractor(&["lint", spec]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "warning: path parameter 'id' is in the template /albums/{id}/photos/{id} twice"
+        ),
+        "{out}"
+    );
+    let (code, out, err) = contractor(&["run", "--spec", spec]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("getPhoto::200::valid") && out.contains("0 failed"),
+        "{out}"
+    );
+    let (_, listed, _) = contractor(&["list", "--spec", spec]);
+    assert!(
+        listed.contains("no producer for `{id}`: the path names it twice"),
+        "{listed}"
+    );
+}

@@ -85,6 +85,17 @@ impl<'a> Chain<'a> {
         op: &Operation,
         leave: Option<&str>,
     ) -> Result<Prepared, String> {
+        let needs = self.graph.needs(op);
+        if let Some((twice, _)) = needs
+            .iter()
+            .enumerate()
+            .find(|(at, (name, _))| needs[..*at].iter().any(|(n, _)| n == name))
+            .map(|(_, need)| need)
+        {
+            return Err(format!(
+                "no producer for `{{{twice}}}`: the path names it twice, so no request can give each its own value"
+            ));
+        }
         let mut call = valid_step(self.api, op, self.options, self.seed);
         let mut values = BTreeMap::new();
         let own = self.graph.created_by(op).map(|i| &self.graph.resources[i]);

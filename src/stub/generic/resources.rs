@@ -131,9 +131,10 @@ impl SpecStub {
         request: &StubRequest,
         example: Option<&str>,
     ) -> Option<StubResponse> {
-        let id_field = match &self.api.graph().resources[index].id {
-            IdSource::Response(pointer) => pointer.rsplit('/').next().map(str::to_owned),
-            IdSource::Request(field) => Some(field.clone()),
+        // Where the item keeps its id: a replace or a patch never changes it.
+        let id_pointer = match &self.api.graph().resources[index].id {
+            IdSource::Response(pointer) => Some(pointer.clone()),
+            IdSource::Request(field) => Some(format!("/{field}")),
             _ => None,
         };
         let mut store = self.lock();
@@ -169,9 +170,13 @@ impl SpecStub {
                     (serde_json::from_slice::<Value>(&request.body), &mut updated)
                 {
                     for (k, v) in patch {
-                        if Some(&k) != id_field.as_ref() {
-                            target.insert(k, v);
-                        }
+                        target.insert(k, v);
+                    }
+                }
+                if let Some(pointer) = &id_pointer {
+                    match item.pointer(pointer) {
+                        Some(id) => set_at(&mut updated, pointer, id.clone()),
+                        None => remove_at(&mut updated, pointer),
                     }
                 }
                 // A change that would break the documented item (a PATCH document, say)
@@ -444,6 +449,21 @@ fn path_values<'a>(
                 .map_or("", |(_, v)| v.as_str())
         })
         .collect()
+}
+
+/// Removes the property at a JSON pointer, when it is there.
+fn remove_at(item: &mut Value, pointer: &str) {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let target = if parent.is_empty() {
+        Some(item)
+    } else {
+        item.pointer_mut(parent)
+    };
+    if let Some(Value::Object(map)) = target {
+        map.shift_remove(last);
+    }
 }
 
 /// Sets the property at a JSON pointer of one or two levels.
