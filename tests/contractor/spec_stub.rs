@@ -355,3 +355,82 @@ fn every_shelf_operation_serves_documented_responses() {
     assert_eq!(got.status, 200);
     assert_documented(&oracle, api.operation("getBook").expect("op"), &got);
 }
+
+/// A form request: `body` as `application/x-www-form-urlencoded`.
+fn form(path: &str, body: &str) -> StubRequest {
+    StubRequest {
+        method: "POST".to_owned(),
+        path: path.to_owned(),
+        query: Vec::new(),
+        headers: vec![(
+            "content-type".to_owned(),
+            "application/x-www-form-urlencoded".to_owned(),
+        )],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// Schemathesis' `unsupported_method` and `Allow` checks: a concrete path is its own resource
+/// (`/pets/findByStatus` is not `/pets/{petId}`), so a method it does not declare is 405 with
+/// exactly its methods in `Allow`, never a 400 from the templated path's parameter.
+#[test]
+fn a_concrete_path_answers_an_undeclared_method_with_405_and_its_own_allow() {
+    let (_, stub) = stub_for(&fixture("stub/routes.yaml"));
+    for method in ["POST", "OPTIONS", "DELETE"] {
+        let r = stub.respond(&request(method, "/pets/findByStatus", None, &[]));
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("allow"), Some("GET"), "{method}");
+    }
+    let r = stub.respond(&request("DELETE", "/pets/7", None, &[]));
+    assert_eq!((r.status, r.header("allow")), (405, Some("GET, POST")));
+    assert_eq!(
+        stub.respond(&request("POST", "/pets/7", None, &[])).status,
+        200
+    );
+}
+
+/// Schemathesis' `missing_required_header`: an operation whose security asks for an API key
+/// refuses a request without it, with 401 (under `default` here), never 200.
+#[test]
+fn a_missing_api_key_is_refused_with_401() {
+    let (_, stub) = stub_for(&fixture("stub/routes.yaml"));
+    let r = stub.respond(&request("GET", "/inventory", None, &[]));
+    assert_eq!(r.status, 401);
+    let r = stub.respond(&request("GET", "/inventory", None, &[("api_key", "k")]));
+    assert_eq!(r.status, 200);
+}
+
+/// Schemathesis' `negative_data_rejection` on form bodies: each field is read as its
+/// property's type and the whole validated; a required array left out is an empty one.
+#[test]
+fn a_form_body_is_validated_against_its_schema() {
+    let (_, stub) = stub_for(&fixture("stub/routes.yaml"));
+    assert_eq!(
+        stub.respond(&form("/pets", "name=rex&tags=a&tags=b"))
+            .status,
+        201
+    );
+    assert_eq!(stub.respond(&form("/pets", "name=rex")).status, 201);
+    assert_eq!(stub.respond(&form("/pets", "name=rex&age=31")).status, 400);
+    assert_eq!(
+        stub.respond(&form("/pets", "name=rex&age=young")).status,
+        400
+    );
+    assert_eq!(stub.respond(&form("/pets", "age=3")).status, 400);
+}
+
+/// A generated request to a form operation sends a form body (`name=…&tags=…`), not JSON
+/// under a form content type; the stub accepts it.
+#[test]
+fn a_generated_form_request_is_form_encoded_and_accepted() {
+    let api = load_api(&fixture("stub/routes.yaml"));
+    let scenarios = contractor::scenario::generate(&api, &Default::default());
+    let add = scenarios
+        .iter()
+        .find(|s| s.id == "addPet::201::valid")
+        .expect("addPet::201::valid");
+    let body = add.steps[0].raw_body.clone().expect("a raw body");
+    assert!(body.starts_with("name=") && !body.contains('{'), "{body}");
+    let (_, stub) = stub_for(&fixture("stub/routes.yaml"));
+    assert_eq!(stub.respond(&form("/pets", &body)).status, 201, "{body}");
+}

@@ -169,7 +169,14 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
                 seed,
             )
             .ok()?;
-            raw_body = Some(param_text(&value));
+            let form = media
+                .name
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded");
+            raw_body = Some(match &value {
+                Value::Object(fields) if form => form_encode(fields),
+                other => param_text(other),
+            });
             headers.insert("content-type".to_owned(), media.name.clone());
             return None;
         };
@@ -195,6 +202,34 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
         captures: Vec::new(),
         setup: false,
     }
+}
+
+/// An object as a form body (`a=1&tags=x&tags=y`): arrays as repeated fields, everything
+/// percent-encoded but the unreserved characters.
+fn form_encode(fields: &serde_json::Map<String, Value>) -> String {
+    let encode = |text: &str| {
+        let mut out = String::with_capacity(text.len());
+        for byte in text.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+                out.push(char::from(byte));
+            } else {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        out
+    };
+    let mut pairs = Vec::new();
+    for (name, value) in fields {
+        let values: Vec<&Value> = match value {
+            Value::Array(items) => items.iter().collect(),
+            Value::Null => Vec::new(),
+            other => vec![other],
+        };
+        for v in values {
+            pairs.push(format!("{}={}", encode(name), encode(&param_text(v))));
+        }
+    }
+    pairs.join("&")
 }
 
 fn param_text(v: &Value) -> String {

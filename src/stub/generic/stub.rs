@@ -15,7 +15,7 @@ use super::resources::Store;
 use crate::scenario::synth;
 use crate::spec::{Api, Direction, Method, Operation, ResponseSpec, StatusKey};
 use crate::stub::mutants::Mutant;
-use crate::stub::router::{best_match, PathTemplate};
+use crate::stub::router::PathTemplate;
 use crate::stub::{Responder, StubRequest, StubResponse};
 
 /// The spec-driven stub.
@@ -123,29 +123,38 @@ impl SpecStub {
                 }
             }
         }
-        let mut path_matched: Vec<&'static str> = Vec::new();
+        // The path decides the resource first, as OpenAPI matches concrete paths before
+        // templated ones (`/pet/findByStatus` is not `/pet/{petId}`), then the method: a
+        // method the resource does not declare is 405 with the ones it does in `Allow`.
         for path in &candidates {
-            let same_method = self
+            let matched: Vec<(usize, Vec<(String, String)>, _)> = self
                 .routes
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| self.api.operations[*i].method.as_str() == method);
-            if let Some((i, params)) = best_match(same_method, path) {
-                return Routed::Op(i, params);
+                .filter_map(|(i, t)| t.matches(path).map(|(params, spec)| (i, params, spec)))
+                .collect();
+            let Some(best) = matched.iter().map(|(_, _, spec)| *spec).max() else {
+                continue;
+            };
+            let resource: Vec<&(usize, Vec<(String, String)>, _)> = matched
+                .iter()
+                .filter(|(_, _, spec)| *spec == best)
+                .collect();
+            if let Some((i, params, _)) = resource
+                .iter()
+                .find(|(i, _, _)| self.api.operations[*i].method.as_str() == method)
+            {
+                return Routed::Op(*i, params.clone());
             }
-            for (i, t) in self.routes.iter().enumerate() {
-                if t.matches(path).is_some() {
-                    path_matched.push(self.api.operations[i].method.as_str());
-                }
-            }
+            let mut allowed: Vec<&'static str> = resource
+                .iter()
+                .map(|(i, _, _)| self.api.operations[*i].method.as_str())
+                .collect();
+            allowed.sort_unstable();
+            allowed.dedup();
+            return Routed::WrongMethod(allowed.join(", "));
         }
-        if path_matched.is_empty() {
-            Routed::NoPath
-        } else {
-            path_matched.sort_unstable();
-            path_matched.dedup();
-            Routed::WrongMethod(path_matched.join(", "))
-        }
+        Routed::NoPath
     }
 
     pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
@@ -184,14 +193,9 @@ impl SpecStub {
             }
         }
         if let Err(problem) = self.authorize(op, request) {
-            // A 401 documented by a response (not only under `default`) or as an error code.
-            let documented = op
-                .response_for(401)
-                .is_some_and(|r| r.status != StatusKey::Default)
-                || op.error_codes.iter().any(|c| c.http_status == Some(401));
-            if documented {
-                return self.reject(op, 401, &problem);
-            }
+            // Credentials the operation requires are missing or not ones the stub issued:
+            // 401, with the documented response when there is one (`default` included).
+            return self.reject(op, 401, &problem);
         }
         if self.lacks_rights(op, request) {
             let documented = op

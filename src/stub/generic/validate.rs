@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 
 use super::media::{essence, is_json};
 use super::stub::SpecStub;
-use crate::spec::{Api, Direction, MediaType, Operation, ParamLocation, SecurityScheme};
+use crate::spec::{
+    percent_decode, Api, Direction, MediaType, Operation, ParamLocation, SecurityScheme,
+};
 use crate::stub::StubRequest;
 
 impl SpecStub {
@@ -59,6 +61,48 @@ impl SpecStub {
                 .and_then(|scheme| presented(scheme, request))
                 .is_some_and(|token| self.unprivileged.iter().any(|t| t == token))
         })
+    }
+
+    /// A form body (`a=1&b=x`) as the object its schema describes: each field read as its
+    /// property's type, as a query parameter is.
+    fn form_value(&self, media: &MediaType, body: &[u8]) -> Value {
+        let text = String::from_utf8_lossy(body);
+        let mut fields: Vec<(String, Vec<String>)> = Vec::new();
+        for pair in text.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| percent_decode(&s.replace('+', " "));
+            let (name, value) = (decode(name), decode(value));
+            match fields.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, values)) => values.push(value),
+                None => fields.push((name, vec![value])),
+            }
+        }
+        let schema = media.schema.as_ref().and_then(|s| self.api.schemas.get(s));
+        // A form writes an empty array by leaving the field out.
+        if let Some(schema) = schema {
+            for name in self.api.schemas.required(schema) {
+                let array = self
+                    .api
+                    .schemas
+                    .property(schema, name)
+                    .is_some_and(|p| self.api.schemas.types(p) == ["array"]);
+                if array && !fields.iter().any(|(n, _)| n == name) {
+                    fields.push((name.to_owned(), Vec::new()));
+                }
+            }
+        }
+        let object = fields
+            .into_iter()
+            .map(|(name, values)| {
+                let raw: Vec<&str> = values.iter().map(String::as_str).collect();
+                let value = match schema.and_then(|s| self.api.schemas.property(s, &name)) {
+                    Some(property) => coerce(&self.api, property, &raw, true),
+                    None => Value::String(values.join(",")),
+                };
+                (name, value)
+            })
+            .collect();
+        Value::Object(object)
     }
 
     /// Whether the request's parameters and body are valid for `op`; the first problem.
@@ -168,11 +212,14 @@ impl SpecStub {
                 "request content type '{content_type}' is not documented"
             ));
         };
-        if !is_json(&media.name) {
+        let value: Value = if essence(&media.name) == "application/x-www-form-urlencoded" {
+            self.form_value(media, &request.body)
+        } else if is_json(&media.name) {
+            serde_json::from_slice(&request.body)
+                .map_err(|e| format!("request body is not JSON: {e}"))?
+        } else {
             return Ok(());
-        }
-        let value: Value = serde_json::from_slice(&request.body)
-            .map_err(|e| format!("request body is not JSON: {e}"))?;
+        };
         if let Some(schema) = &media.schema {
             let validator = self.api.schemas.validator(schema, Direction::Request)?;
             let problem = validator
