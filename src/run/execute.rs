@@ -165,6 +165,27 @@ fn encode_query(s: &str) -> String {
     percent_encode(s, b"-._~")
 }
 
+/// An object as a form body (`a=1&tags=x&tags=y`): an array as a repeated field, text as
+/// it is, anything else as its JSON.
+fn form_body(fields: &serde_json::Map<String, Value>) -> String {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut pairs = Vec::new();
+    for (name, value) in fields {
+        let values: Vec<&Value> = match value {
+            Value::Array(items) => items.iter().collect(),
+            Value::Null => Vec::new(),
+            other => vec![other],
+        };
+        for v in values {
+            pairs.push(format!("{}={}", encode_query(name), encode_query(&text(v))));
+        }
+    }
+    pairs.join("&")
+}
+
 /// Builds the request a step describes.
 pub fn build(
     target: &Target,
@@ -223,10 +244,19 @@ pub fn build(
     for (k, v) in &step.headers {
         headers.push((k.to_ascii_lowercase(), interpolate(v, vars)?));
     }
+    let form = headers.iter().any(|(k, v)| {
+        k == "content-type"
+            && v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+    });
     let body = match (&step.raw_body, &step.body) {
         (Some(raw), _) => Some(interpolate(raw, vars)?.into_bytes()),
         (None, Some(json)) => {
-            Some(serde_json::to_vec(&interpolate_json(json, vars)?).map_err(|e| e.to_string())?)
+            let value = interpolate_json(json, vars)?;
+            Some(match &value {
+                Value::Object(fields) if form => form_body(fields).into_bytes(),
+                _ => serde_json::to_vec(&value).map_err(|e| e.to_string())?,
+            })
         }
         (None, None) => None,
     };

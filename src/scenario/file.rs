@@ -11,7 +11,9 @@ use serde_json::Value;
 use serde_saphyr::Spanned;
 
 use crate::error::{Diagnostic, Error, Location};
-use crate::scenario::model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};
+use crate::scenario::model::{
+    fixtures_named, CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags,
+};
 use crate::spec::Api;
 
 /// One loaded scenario file.
@@ -284,7 +286,7 @@ impl Reader<'_> {
         Tags {
             mutates,
             identities,
-            fixtures: referenced_fixtures(steps, cleanup),
+            fixtures: fixtures_named(steps, cleanup),
         }
     }
 }
@@ -360,29 +362,6 @@ fn to_step(s: FileStep, default_op: &str) -> Step {
         captures,
         setup: s.setup,
     }
-}
-
-/// `fixtures.X` names a step uses.
-fn referenced_fixtures(steps: &[Step], cleanup: &[Step]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut scan = |text: &str| {
-        let mut rest = text;
-        while let Some(i) = rest.find("${fixtures.") {
-            let after = &rest[i + "${fixtures.".len()..];
-            let Some(end) = after.find('}') else { break };
-            out.push(after[..end].to_owned());
-            rest = &after[end..];
-        }
-    };
-    for step in steps.iter().chain(cleanup) {
-        step.params.values().for_each(|v| scan(v));
-        if let Some(body) = &step.body {
-            scan(&body.to_string());
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// Loads every `*.yaml` scenario file in `dir` (not recursing), sorted by name. A file that is

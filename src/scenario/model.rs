@@ -180,6 +180,33 @@ impl Scenario {
     }
 }
 
+/// The `fixtures.NAME` values that `steps` and `cleanup` use, in their parameters, headers and
+/// bodies: what a run must be given for the scenario.
+pub(crate) fn fixtures_named(steps: &[Step], cleanup: &[Step]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut scan = |text: &str| {
+        let mut rest = text;
+        while let Some(i) = rest.find("${fixtures.") {
+            let after = &rest[i + "${fixtures.".len()..];
+            let Some(end) = after.find('}') else { break };
+            out.push(after[..end].to_owned());
+            rest = &after[end..];
+        }
+    };
+    for step in steps.iter().chain(cleanup) {
+        step.params
+            .values()
+            .chain(step.headers.values())
+            .for_each(|v| scan(v));
+        if let Some(body) = &step.body {
+            scan(&body.to_string());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

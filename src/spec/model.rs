@@ -219,6 +219,27 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The documented successes, each with the status it stands for: the 2xx codes lowest
+    /// first, then a `2XX` range as 200.
+    pub fn successes(&self) -> Vec<(u16, &ResponseSpec)> {
+        let mut codes: Vec<(u16, &ResponseSpec)> = self
+            .responses
+            .iter()
+            .filter_map(|r| match r.status {
+                StatusKey::Code(c) if (200..300).contains(&c) => Some((c, r)),
+                _ => None,
+            })
+            .collect();
+        codes.sort_by_key(|(c, _)| *c);
+        codes.extend(
+            self.responses
+                .iter()
+                .filter(|r| r.status == StatusKey::Range(2))
+                .map(|r| (200, r)),
+        );
+        codes
+    }
+
     /// The response documented for this exact status: the code, else its range, else `default`.
     pub fn response_for(&self, status: u16) -> Option<&ResponseSpec> {
         let exact = self
@@ -330,6 +351,21 @@ impl Parameter {
     /// The first example, a valid value to send.
     pub fn example(&self) -> Option<&serde_json::Value> {
         self.examples.first().map(|e| &e.value)
+    }
+
+    /// Whether the spec shows a value for it: an example, or a schema `enum`, `const`,
+    /// `example`, `examples` or `default` (a value to send rather than one to invent).
+    pub fn shows_a_value(&self, schemas: &Schemas) -> bool {
+        self.example().is_some()
+            || self
+                .schema
+                .as_ref()
+                .and_then(|s| schemas.get(s))
+                .is_some_and(|v| {
+                    ["enum", "const", "example", "examples", "default"]
+                        .iter()
+                        .any(|k| schemas.keyword(v, k).is_some())
+                })
     }
 }
 

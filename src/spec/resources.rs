@@ -14,9 +14,11 @@
 //!
 //! May import the rest of `spec`.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
-use crate::spec::{Api, Method, Operation, ParamLocation, ResponseSpec, StatusKey};
+use crate::spec::{Api, Method, Operation, ParamLocation, StatusKey};
 
 /// Where a created item's id comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +79,9 @@ pub struct Graph {
     /// The resources, in the order of their create operations.
     pub resources: Vec<Resource>,
     links: Vec<(String, String, String, String)>,
+    /// What each operation's path parameters need, by `METHOD /path`: worked out once, as
+    /// the stub asks on every request.
+    needs: HashMap<String, Vec<(String, Option<Producer>)>>,
 }
 
 /// A path template split into segments; a parameter segment is `{}` plus what follows it.
@@ -143,6 +148,7 @@ impl Graph {
         let mut graph = Graph {
             resources: Vec::new(),
             links: links(api),
+            needs: HashMap::new(),
         };
         for create in &api.operations {
             if let Some(mut resource) = post_create(api, create).or_else(|| put_create(api, create))
@@ -156,6 +162,12 @@ impl Graph {
                 }
             }
         }
+        let needs = api
+            .operations
+            .iter()
+            .map(|op| (needs_key(op), graph.needs_of(op)))
+            .collect();
+        graph.needs = needs;
         graph
     }
 
@@ -229,6 +241,13 @@ impl Graph {
 
     /// The path parameters of `op`, in path order, each with its producer.
     pub fn needs(&self, op: &Operation) -> Vec<(String, Option<Producer>)> {
+        match self.needs.get(&needs_key(op)) {
+            Some(needs) => needs.clone(),
+            None => self.needs_of(op),
+        }
+    }
+
+    fn needs_of(&self, op: &Operation) -> Vec<(String, Option<Producer>)> {
         segments(&op.path)
             .into_iter()
             .filter_map(|s| s.param)
@@ -259,6 +278,11 @@ impl Graph {
     pub fn created_by(&self, op: &Operation) -> Option<usize> {
         self.resources.iter().position(|r| r.create == op.id)
     }
+}
+
+/// The key of an operation in [`Graph`]'s table of needs.
+fn needs_key(op: &Operation) -> String {
+    format!("{} {}", op.method.as_str(), op.path)
 }
 
 /// `(source operation, target, parameter, pointer)` for every link whose value is a pointer
@@ -484,17 +508,7 @@ impl Graph {
                     .parameters
                     .iter()
                     .find(|p| p.name == name && p.location == ParamLocation::Path)
-                    .is_some_and(|p| {
-                        p.example().is_some()
-                            || p.schema
-                                .as_ref()
-                                .and_then(|s| api.schemas.get(s))
-                                .is_some_and(|v| {
-                                    ["enum", "const", "example", "examples", "default"]
-                                        .iter()
-                                        .any(|k| api.schemas.keyword(v, k).is_some())
-                                })
-                    });
+                    .is_some_and(|p| p.shows_a_value(&api.schemas));
                 let chosen = self
                     .created_by(op)
                     .is_some_and(|i| self.resources[i].param == name);
@@ -622,7 +636,10 @@ fn id_source(api: &Api, create: &Operation, param: &str, collection: &str) -> (I
             return (IdSource::Unknown(candidates), false);
         }
     }
-    let documents_body = success_response(create).is_some_and(|r| !r.content.is_empty());
+    let documents_body = create
+        .successes()
+        .first()
+        .is_some_and(|(_, r)| !r.content.is_empty());
     if !documents_body {
         if let Some((field, sub)) = request_field(api, create, &candidates) {
             return (IdSource::Request(field), integer(sub));
@@ -658,31 +675,11 @@ fn request_field<'a>(
     })
 }
 
-/// The lowest documented 2xx response.
-fn success_response(op: &Operation) -> Option<&ResponseSpec> {
-    op.responses
-        .iter()
-        .filter(|r| matches!(r.status, StatusKey::Code(200..=299) | StatusKey::Range(2)))
-        .min_by_key(|r| match r.status {
-            StatusKey::Code(c) => c,
-            _ => 299,
-        })
-}
-
 /// The schemas of the documented 2xx responses' JSON bodies, lowest status first.
 fn success_schemas<'a>(api: &'a Api, op: &Operation) -> Vec<&'a Value> {
-    let mut responses: Vec<&ResponseSpec> = op
-        .responses
-        .iter()
-        .filter(|r| matches!(r.status, StatusKey::Code(200..=299) | StatusKey::Range(2)))
-        .collect();
-    responses.sort_by_key(|r| match r.status {
-        StatusKey::Code(c) => c,
-        _ => 299,
-    });
-    responses
+    op.successes()
         .into_iter()
-        .filter_map(|response| {
+        .filter_map(|(_, response)| {
             let media = response
                 .content
                 .iter()

@@ -429,7 +429,15 @@ fn a_generated_form_request_is_form_encoded_and_accepted() {
         .iter()
         .find(|s| s.id == "addPet::201::valid")
         .expect("addPet::201::valid");
-    let body = add.steps[0].raw_body.clone().expect("a raw body");
+    let target = contractor::run::Target::new(
+        "http://127.0.0.1:9",
+        contractor::run::Identities::default(),
+        Duration::from_secs(1),
+    )
+    .expect("target");
+    let sent =
+        contractor::run::build(&target, &api, &add.steps[0], &Default::default()).expect("request");
+    let body = String::from_utf8(sent.body.expect("a body")).expect("utf-8");
     assert!(body.starts_with("name=") && !body.contains('{'), "{body}");
     let (_, stub) = stub_for(&fixture("stub/routes.yaml"));
     assert_eq!(stub.respond(&form("/pets", &body)).status, 201, "{body}");

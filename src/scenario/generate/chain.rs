@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::{delete_step, expect_success, param_text, valid_step, GenerateOptions};
-use crate::scenario::model::{CaptureFrom, Scenario, Step};
+use crate::scenario::model::{CaptureFrom, Step};
 use crate::scenario::synth;
 use crate::spec::{
     fixture_name, names_an_item, Api, Direction, Graph, IdSource, Operation, ParamLocation,
@@ -394,23 +394,4 @@ fn unproduced(api: &Api, op: &Operation, name: &str, seed: u64) -> String {
             })
         })
         .map_or_else(|| "contractor".to_owned(), |v| param_text(&v))
-}
-
-/// The `fixtures.NAME` values a scenario's steps use.
-pub(super) fn fixtures_named(scenario: &Scenario) -> Vec<String> {
-    let mut out = Vec::new();
-    for step in scenario.steps.iter().chain(&scenario.cleanup) {
-        for value in step.params.values().chain(step.headers.values()) {
-            let mut rest = value.as_str();
-            while let Some(at) = rest.find("${fixtures.") {
-                let after = &rest[at + "${fixtures.".len()..];
-                let Some(end) = after.find('}') else { break };
-                out.push(after[..end].to_owned());
-                rest = &after[end..];
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }

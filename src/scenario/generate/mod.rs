@@ -13,9 +13,11 @@ mod chain;
 mod recipes;
 mod redirect;
 
-use crate::scenario::model::{CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags};
+use crate::scenario::model::{
+    fixtures_named, CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags,
+};
 use crate::scenario::synth;
-use crate::spec::{Api, Direction, Graph, IdSource, Method, Operation, ParamLocation, StatusKey};
+use crate::spec::{Api, Direction, Graph, IdSource, Method, Operation, ParamLocation};
 use chain::{Chain, Prepared};
 use recipes::error;
 
@@ -71,7 +73,7 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
     }
     for s in &mut out {
         s.tags.identities = needed_identities(api, s);
-        s.tags.fixtures = chain::fixtures_named(s);
+        s.tags.fixtures = fixtures_named(&s.steps, &s.cleanup);
     }
     out
 }
@@ -103,15 +105,7 @@ fn success_status(op: &Operation) -> Option<u16> {
 
 /// Every documented 2xx, lowest first (200 for a `2XX`).
 fn success_statuses(op: &Operation) -> Vec<u16> {
-    let mut statuses: Vec<u16> = op
-        .responses
-        .iter()
-        .filter_map(|r| match r.status {
-            StatusKey::Code(c) if (200..300).contains(&c) => Some(c),
-            StatusKey::Range(2) => Some(200),
-            _ => None,
-        })
-        .collect();
+    let mut statuses: Vec<u16> = op.successes().into_iter().map(|(c, _)| c).collect();
     statuses.sort_unstable();
     statuses.dedup();
     statuses
@@ -160,7 +154,7 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
     let mut raw_body = None;
     let body = op.request_body.as_ref().and_then(|b| {
         let Some(media) = b.content.iter().find(|m| m.name.contains("json")) else {
-            // Not JSON: a synthesized string (base64 image, text) sent as it is.
+            // Not JSON: a synthesized form, or a string (base64 image, text) sent as it is.
             let media = b.content.iter().find(|m| m.schema.is_some())?;
             let value = synth::valid_value(
                 &api.schemas,
@@ -169,15 +163,16 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
                 seed,
             )
             .ok()?;
+            headers.insert("content-type".to_owned(), media.name.clone());
+            // A form is an object the runner encodes as fields; anything else is sent as text.
             let form = media
                 .name
                 .to_ascii_lowercase()
                 .starts_with("application/x-www-form-urlencoded");
-            raw_body = Some(match &value {
-                Value::Object(fields) if form => form_encode(fields),
-                other => param_text(other),
-            });
-            headers.insert("content-type".to_owned(), media.name.clone());
+            if form && value.is_object() {
+                return Some(value);
+            }
+            raw_body = Some(param_text(&value));
             return None;
         };
         if let Some(example) = media.example(None) {
@@ -202,34 +197,6 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
         captures: Vec::new(),
         setup: false,
     }
-}
-
-/// An object as a form body (`a=1&tags=x&tags=y`): arrays as repeated fields, everything
-/// percent-encoded but the unreserved characters.
-fn form_encode(fields: &serde_json::Map<String, Value>) -> String {
-    let encode = |text: &str| {
-        let mut out = String::with_capacity(text.len());
-        for byte in text.bytes() {
-            if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-                out.push(char::from(byte));
-            } else {
-                out.push_str(&format!("%{byte:02X}"));
-            }
-        }
-        out
-    };
-    let mut pairs = Vec::new();
-    for (name, value) in fields {
-        let values: Vec<&Value> = match value {
-            Value::Array(items) => items.iter().collect(),
-            Value::Null => Vec::new(),
-            other => vec![other],
-        };
-        for v in values {
-            pairs.push(format!("{}={}", encode(name), encode(&param_text(v))));
-        }
-    }
-    pairs.join("&")
 }
 
 fn param_text(v: &Value) -> String {

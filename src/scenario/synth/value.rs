@@ -144,19 +144,12 @@ pub fn known_item(api: &Api, op: &Operation, name: &str) -> Option<String> {
         .parameters
         .iter()
         .find(|p| p.name == name && p.location == ParamLocation::Path)?;
+    if !param.shows_a_value(&api.schemas) {
+        return None;
+    }
     let value = match param.example() {
         Some(example) => example.clone(),
-        None => {
-            let schema_ref = param.schema.as_ref()?;
-            let schema = api.schemas.get(schema_ref)?;
-            let shown = ["enum", "const", "example", "examples", "default"]
-                .iter()
-                .any(|k| api.schemas.keyword(schema, k).is_some());
-            if !shown {
-                return None;
-            }
-            valid_value(&api.schemas, schema_ref, Direction::Request, 0).ok()?
-        }
+        None => valid_value(&api.schemas, param.schema.as_ref()?, Direction::Request, 0).ok()?,
     };
     Some(match value {
         Value::String(s) => s,

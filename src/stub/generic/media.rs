@@ -9,21 +9,9 @@ use crate::spec::{MediaType, Operation, ResponseSpec, StatusKey};
 /// The lowest documented 2xx, else a `2XX` range (as 200), else the lowest documented 3xx but
 /// `304` (an operation that answers with a redirect), else `default` (as 200).
 pub(super) fn success_response(op: &Operation) -> Option<(u16, &ResponseSpec)> {
-    let lowest = op
-        .responses
-        .iter()
-        .filter_map(|r| match r.status {
-            StatusKey::Code(c) if (200..300).contains(&c) => Some((c, r)),
-            _ => None,
-        })
-        .min_by_key(|(c, _)| *c);
-    lowest
-        .or_else(|| {
-            op.responses
-                .iter()
-                .find(|r| r.status == StatusKey::Range(2))
-                .map(|r| (200, r))
-        })
+    op.successes()
+        .into_iter()
+        .next()
         .or_else(|| {
             op.responses
                 .iter()

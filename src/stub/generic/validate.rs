@@ -8,9 +8,8 @@ use serde_json::{json, Value};
 
 use super::media::{essence, is_json};
 use super::stub::SpecStub;
-use crate::spec::{
-    percent_decode, Api, Direction, MediaType, Operation, ParamLocation, SecurityScheme,
-};
+use crate::spec::{Api, Direction, MediaType, Operation, ParamLocation, SecurityScheme};
+use crate::stub::http::decode_query;
 use crate::stub::StubRequest;
 
 impl SpecStub {
@@ -66,12 +65,8 @@ impl SpecStub {
     /// A form body (`a=1&b=x`) as the object its schema describes: each field read as its
     /// property's type, as a query parameter is.
     fn form_value(&self, media: &MediaType, body: &[u8]) -> Value {
-        let text = String::from_utf8_lossy(body);
         let mut fields: Vec<(String, Vec<String>)> = Vec::new();
-        for pair in text.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| percent_decode(&s.replace('+', " "));
-            let (name, value) = (decode(name), decode(value));
+        for (name, value) in decode_query(&String::from_utf8_lossy(body)) {
             match fields.iter_mut().find(|(n, _)| *n == name) {
                 Some((_, values)) => values.push(value),
                 None => fields.push((name, vec![value])),
