@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use crate::error::Location;
+use crate::run::Exchange;
+pub use crate::scenario::Probe;
 use crate::spec::{Api, Operation};
 
 /// What the step that produced an exchange expected.
@@ -20,6 +22,8 @@ pub struct Expectation {
     pub reason: Option<String>,
     /// A value a listing must hold: the id of a resource the scenario created.
     pub contains: Option<String>,
+    /// What the step probes on purpose.
+    pub probe: Option<Probe>,
 }
 
 impl Expectation {
@@ -44,6 +48,9 @@ pub struct CheckCtx<'a> {
     pub after_delete: bool,
     /// For `ensure_resource_availability`: the resource was created before this request.
     pub after_create: bool,
+    /// The exchanges of the scenario's earlier steps, in order (cleanup not included): what
+    /// checks across requests read (a read after a create, the pages before this one).
+    pub history: &'a [Exchange],
 }
 
 /// A check that did not hold: data, never an error.

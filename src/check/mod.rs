@@ -22,7 +22,7 @@ mod table;
 mod use_after_free;
 mod verdict;
 
-pub use context::{CheckCtx, Expectation, Failure};
+pub use context::{CheckCtx, Expectation, Failure, Probe};
 pub use select::{narrow, select};
 pub use table::{evaluate, find, Check, CheckFn, CHECKS};
 pub use verdict::{exchanges_of, Failures, Judge, SetupFailure, Verdict};

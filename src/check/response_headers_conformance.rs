@@ -183,6 +183,7 @@ mod tests {
     fn run(ex: &crate::run::Exchange) -> Result<(), Failure> {
         let (op, expect) = with_headers();
         let ctx = CheckCtx {
+            history: &[],
             api: api(),
             operation: &op,
             expect: &expect,
@@ -267,6 +268,7 @@ mod tests {
         let api = crate::spec::Api::load(&path).expect("fixture");
         let expect = crate::check::Expectation::default();
         let ctx = CheckCtx {
+            history: &[],
             api: &api,
             operation: api.operation("fetchExport").expect("operation"),
             expect: &expect,

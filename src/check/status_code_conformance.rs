@@ -121,6 +121,7 @@ mod tests {
             ..Default::default()
         };
         let ctx = CheckCtx {
+            history: &[],
             api: &api,
             operation: op,
             expect: &expect,
@@ -150,6 +151,7 @@ mod tests {
             ..Default::default()
         };
         let ctx = CheckCtx {
+            history: &[],
             api: &api,
             operation: op,
             expect: &expect,

@@ -196,6 +196,8 @@ pub(crate) mod testkit {
         pub max_response_time: Option<Duration>,
         pub after_delete: bool,
         pub after_create: bool,
+        /// The exchanges of earlier steps.
+        pub history: Vec<Exchange>,
     }
 
     /// A case for operation `op` (`classroom.invitations.create`), expecting nothing.
@@ -229,6 +231,7 @@ pub(crate) mod testkit {
         pub fn ctx(&self) -> CheckCtx<'_> {
             let api = api();
             CheckCtx {
+                history: &self.history,
                 api,
                 operation: api.operation(self.op).expect("operation in the fixture"),
                 expect: &self.expect,

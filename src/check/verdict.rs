@@ -82,6 +82,7 @@ impl Judge<'_> {
                 failures.push((f, e));
             }
         };
+        let mut history: Vec<Exchange> = Vec::new();
         for step_run in run.steps.iter().filter(|s| !s.cleanup) {
             let step = &scenario.steps[step_run.index];
             let setup_failure = |what: String| SetupFailure {
@@ -90,9 +91,10 @@ impl Judge<'_> {
                 what,
             };
             if let Some(exchange) = &step_run.exchange {
-                for f in self.judge_step(step, exchange, &run.vars) {
+                for f in self.judge_step(step, exchange, &run.vars, &history) {
                     keep(f, Some(exchange.clone()));
                 }
+                history.push(exchange.clone());
                 if let Some(what) = setup_fault(step, exchange, &run.vars) {
                     return Verdict::SetupFailed(setup_failure(what), failures);
                 }
@@ -155,7 +157,7 @@ impl Judge<'_> {
             return None;
         }
         let expect = Expectation::default();
-        let ctx = self.ctx(step, operation, &expect);
+        let ctx = self.ctx(step, operation, &expect, &[]);
         let exchange = Exchange {
             request: (**request).clone(),
             response: Default::default(),
@@ -169,6 +171,7 @@ impl Judge<'_> {
         step: &Step,
         operation: &'c crate::spec::Operation,
         expect: &'c Expectation,
+        history: &'c [Exchange],
     ) -> CheckCtx<'c> {
         CheckCtx {
             api: self.api,
@@ -177,6 +180,7 @@ impl Judge<'_> {
             max_response_time: self.max_response_time,
             after_delete: step.expect.after_delete,
             after_create: step.expect.after_create,
+            history,
         }
     }
 
@@ -185,6 +189,7 @@ impl Judge<'_> {
         step: &Step,
         exchange: &Exchange,
         vars: &BTreeMap<String, String>,
+        history: &[Exchange],
     ) -> Vec<Failure> {
         let Some(operation) = self.api.operation(&step.operation) else {
             return Vec::new();
@@ -200,9 +205,10 @@ impl Judge<'_> {
                 .contains
                 .as_ref()
                 .and_then(|c| interpolate(c, vars).ok()),
+            probe: step.expect.probe.clone(),
         };
         evaluate(
-            &self.ctx(step, operation, &expect),
+            &self.ctx(step, operation, &expect, history),
             exchange,
             &narrow(self.checks, step.expect.checks.as_deref()),
         )

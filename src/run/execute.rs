@@ -264,7 +264,10 @@ pub fn build(
         headers.push(("content-type".to_owned(), "application/json".to_owned()));
     }
     Ok(SentRequest {
-        method: op.method.as_str().to_owned(),
+        method: step
+            .method
+            .clone()
+            .unwrap_or_else(|| op.method.as_str().to_owned()),
         url,
         headers,
         body,

@@ -346,9 +346,11 @@ fn to_step(s: FileStep, default_op: &str) -> Step {
         after_create: false,
         after_delete: false,
         contains: e.contains,
+        probe: None,
     });
     Step {
         operation: s.call.map_or_else(|| default_op.to_owned(), |c| c.value),
+        method: None,
         identity: s.identity.filter(|i| i != "none"),
         params,
         headers: s.headers,

@@ -10,6 +10,6 @@ pub mod synth;
 pub use file::{load_dir, load_file, merge, ScenarioFile};
 pub use generate::{generate, GenerateOptions};
 pub use model::{
-    any_of, CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags, INVALID_CREDENTIAL,
-    INVALID_IDENTITY,
+    any_of, CaptureFrom, Origin, Outcome, Probe, Scenario, Step, StepExpect, Tags,
+    INVALID_CREDENTIAL, INVALID_IDENTITY,
 };

@@ -73,6 +73,41 @@ pub struct Tags {
     pub fixtures: Vec<String>,
 }
 
+/// What a step probes on purpose besides its expected status: the probes that the
+/// Schemathesis-named checks judge (`negative_data_rejection`, `positive_data_acceptance`,
+/// `missing_required_header`, `unsupported_method`, `ignored_auth`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// The request carries exactly one fault, everything else valid: it must be refused with
+    /// a 4xx.
+    Negative {
+        /// Where the fault is (`query.limit`, `body.name`, `header.api_key`).
+        field: String,
+        /// What the fault is (`above-maximum`, `wrong-type`, `missing`).
+        fault: String,
+    },
+    /// A valid request (at a boundary, or drawn at random): it must not be refused.
+    Positive {
+        /// The field the value is chosen for (`query.limit`), or empty for a whole request.
+        field: String,
+        /// Which value (`minimum`, `maximum`, `enum-sold`, `null`, `empty`).
+        value: String,
+    },
+    /// A required header left out: it must be refused with a 4xx.
+    MissingHeader {
+        /// The header's name.
+        name: String,
+    },
+    /// A method the path does not declare: it must get 405 with an `Allow` that lists
+    /// exactly the methods the path declares.
+    UnsupportedMethod {
+        /// The methods the path declares, uppercase.
+        allowed: Vec<String>,
+    },
+    /// A credential no one issued: it must not be accepted.
+    InvalidAuth,
+}
+
 /// What a step expects of its response.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StepExpect {
@@ -95,6 +130,8 @@ pub struct StepExpect {
     pub after_delete: bool,
     /// A value (with `${var}`s) the response must hold: a listing holds the created id.
     pub contains: Option<String>,
+    /// What the step probes on purpose, for the checks that judge probes.
+    pub probe: Option<Probe>,
 }
 
 impl StepExpect {
@@ -132,6 +169,9 @@ pub enum CaptureFrom {
 pub struct Step {
     /// The operation it calls.
     pub operation: String,
+    /// A method to send instead of the operation's, for a probe of a method its path does
+    /// not declare (uppercase).
+    pub method: Option<String>,
     /// Who sends it (an identity name), or `None` for no credentials.
     pub identity: Option<String>,
     /// Path and query parameters by name.

@@ -114,6 +114,7 @@ fn invalid_json_with_a_json_content_type_fails_the_schema_check() {
     let op = api.operation("classroom.invitations.get").expect("op");
     let expect = contractor::check::Expectation::default();
     let ctx = contractor::check::CheckCtx {
+        history: &[],
         api: &api,
         operation: op,
         expect: &expect,

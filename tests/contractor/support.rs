@@ -299,6 +299,7 @@ pub fn check_golden(input: &Path, golden_path: &Path) {
 /// A step calling `operation` on invitation `1`, without credentials.
 pub fn invitation_step(operation: &str) -> contractor::scenario::Step {
     contractor::scenario::Step {
+        method: None,
         operation: operation.to_owned(),
         identity: None,
         params: [("id".to_owned(), "1".to_owned())].into_iter().collect(),

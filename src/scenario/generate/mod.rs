@@ -188,6 +188,7 @@ fn valid_step(api: &Api, op: &Operation, options: &GenerateOptions, seed: u64) -
     });
     Step {
         operation: op.id.clone(),
+        method: None,
         identity: options.default_identity.clone(),
         params,
         headers,
