@@ -163,7 +163,9 @@ async fn run_contractor(
                 let target = suite.target(&stub.url());
                 let start = Instant::now();
                 for scenario in &suite.scenarios {
-                    let (verdict, exchanges) = suite.run_on(&target, scenario).await;
+                    let contractor::suite::Ran {
+                        verdict, exchanges, ..
+                    } = suite.run_on(&target, scenario).await;
                     if !matches!(verdict, Verdict::Passed) {
                         failed += 1;
                     }

@@ -143,9 +143,11 @@ impl Run {
             return Err(why);
         }
         let start = Instant::now();
-        let (verdict, exchanges) = handle.block_on(self.suite.run_scenario(scenario));
+        let ran = handle.block_on(self.suite.run_scenario(scenario));
+        let verdict = ran.verdict;
         let mut record =
-            report::outcome::record(api, scenario, &verdict, &exchanges, start.elapsed());
+            report::outcome::record(api, scenario, &verdict, &ran.exchanges, start.elapsed());
+        record.cleanup_failures = ran.cleanup_failures;
         let setup = match &verdict {
             Verdict::SetupFailed(setup, _) => Some(setup),
             _ => None,
@@ -255,6 +257,9 @@ impl Run {
         let line = report::summary::one_line(&records, start.elapsed().as_secs_f64());
         println!("{}", report::summary::paint(&line, !failed));
         if let Some(note) = report::summary::ignored_note(&records) {
+            print!("{note}");
+        }
+        if let Some(note) = report::summary::cleanup_note(&records) {
             print!("{note}");
         }
         let info = RunInfo {

@@ -349,6 +349,7 @@ mod tests {
         ScenarioRun {
             steps,
             vars: BTreeMap::new(),
+            cleanup_failures: Vec::new(),
         }
     }
 

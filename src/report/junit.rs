@@ -52,16 +52,27 @@ pub fn render(api: &str, records: &[Record]) -> String {
             escape(&r.operation),
             r.elapsed_ms / 1e3
         );
-        match r.result {
-            Result::Passed => out.push_str("/>\n"),
-            Result::Ignored | Result::Blocked => {
+        // What cleanup could not remove goes to <system-err>, whatever the result.
+        let leftovers = (!r.cleanup_failures.is_empty()).then(|| {
+            format!(
+                "      <system-err>{}</system-err>\n",
+                escape(&r.cleanup_failures.join("\n"))
+            )
+        });
+        match (r.result, &leftovers) {
+            (Result::Passed, Some(err)) => {
+                let _ = write!(out, ">\n{err}    </testcase>\n");
+            }
+            (Result::Passed, None) => out.push_str("/>\n"),
+            (Result::Ignored | Result::Blocked, _) => {
                 let _ = writeln!(
                     out,
-                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                    escape(r.reason.as_deref().unwrap_or(""))
+                    ">\n      <skipped message=\"{}\"/>\n{}    </testcase>",
+                    escape(r.reason.as_deref().unwrap_or("")),
+                    leftovers.as_deref().unwrap_or("")
                 );
             }
-            Result::Failed => {
+            (Result::Failed, _) => {
                 // A reason (a failed setup, a scenario that could not run) says more than
                 // the check failures found on the way to it.
                 let title = r
@@ -80,9 +91,10 @@ pub fn render(api: &str, records: &[Record]) -> String {
                     .collect();
                 let _ = writeln!(
                     out,
-                    ">\n      <failure message=\"{}\" type=\"contract\">{}</failure>\n    </testcase>",
+                    ">\n      <failure message=\"{}\" type=\"contract\">{}</failure>\n{}    </testcase>",
                     escape(&title),
-                    escape(&text.join("\n"))
+                    escape(&text.join("\n")),
+                    leftovers.as_deref().unwrap_or("")
                 );
             }
         }

@@ -51,6 +51,7 @@ pub fn record(
         failures,
         steps,
         elapsed_ms: elapsed.as_secs_f64() * 1e3,
+        cleanup_failures: Vec::new(),
     }
 }
 
@@ -66,6 +67,7 @@ pub fn ignored(scenario: &Scenario, why: &str) -> Record {
         failures: Vec::new(),
         steps: Vec::new(),
         elapsed_ms: 0.0,
+        cleanup_failures: Vec::new(),
     }
 }
 

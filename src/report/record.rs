@@ -71,6 +71,8 @@ pub struct Record {
     pub steps: Vec<StepRecord>,
     /// Milliseconds for the whole scenario.
     pub elapsed_ms: f64,
+    /// Cleanup steps that did not clean up: what may be left behind on the target.
+    pub cleanup_failures: Vec<String>,
 }
 
 /// Masks the values of token-like query parameters in a URL.
@@ -151,6 +153,7 @@ impl Record {
             "reason": self.reason,
             "blocked_by": self.blocked_by,
             "elapsed_ms": self.elapsed_ms,
+            "cleanup_failures": self.cleanup_failures,
             "steps": self.steps.iter().map(|s| json!({
                 "operation": s.operation,
                 "method": s.method,

@@ -125,6 +125,28 @@ pub fn ignored_note(records: &[Record]) -> Option<String> {
     Some(out)
 }
 
+/// The cleanup steps that did not clean up, scenario by scenario: what a run may have left
+/// behind on the target. `None` when every cleanup worked.
+pub fn cleanup_note(records: &[Record]) -> Option<String> {
+    let failed: Vec<&Record> = records
+        .iter()
+        .filter(|r| !r.cleanup_failures.is_empty())
+        .collect();
+    if failed.is_empty() {
+        return None;
+    }
+    let mut out = format!(
+        "warning: cleanup failed in {} scenario(s); what they created may be left behind:\n",
+        failed.len()
+    );
+    for r in failed {
+        for what in &r.cleanup_failures {
+            let _ = writeln!(out, "  {}: {what}", r.id);
+        }
+    }
+    Some(out)
+}
+
 /// Colour for a terminal: green when everything passed, red otherwise. Plain when stdout is
 /// not a terminal or `NO_COLOR` is set.
 pub fn paint(line: &str, ok: bool) -> String {
@@ -152,6 +174,7 @@ mod tests {
             failures: Vec::new(),
             steps: Vec::new(),
             elapsed_ms: 0.0,
+            cleanup_failures: Vec::new(),
         }
     }
 

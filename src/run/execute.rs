@@ -32,6 +32,9 @@ pub struct ScenarioRun {
     pub steps: Vec<StepRun>,
     /// The variables at the end (fixtures, captures).
     pub vars: BTreeMap<String, String>,
+    /// Cleanup steps that did not clean up (no answer, or a status other than a 2xx, 404 or
+    /// 410), each as one line: what they were meant to remove may be left behind.
+    pub cleanup_failures: Vec<String>,
 }
 
 /// Runs `scenario`'s steps in order, stopping at the first step without a response or whose
@@ -67,12 +70,38 @@ pub async fn execute(
             break;
         }
     }
+    // What the scenario already removed itself (a delete that succeeded) is not removed again.
+    let done: Vec<(String, String)> = run
+        .steps
+        .iter()
+        .filter_map(|s| s.exchange.as_ref())
+        .filter(|e| (200..300).contains(&e.response.status))
+        .map(|e| (e.request.method.clone(), e.request.url.clone()))
+        .collect();
     for (index, step) in scenario.cleanup.iter().enumerate() {
+        let planned = build(target, api, step, &vars);
+        if planned
+            .as_ref()
+            .is_ok_and(|r| done.contains(&(r.method.clone(), r.url.clone())))
+        {
+            continue;
+        }
         // A cleanup step whose variables were never captured has nothing to clean.
         let (exchange, error) = match send(target, api, step, &vars).await {
             Ok(e) => (Some(e), None),
             Err(e) => (None, Some(e)),
         };
+        let what = format!("cleanup step {} ({})", index + 1, step.operation);
+        match (&exchange, &error) {
+            (Some(e), _) if !cleaned(e.response.status) => run
+                .cleanup_failures
+                .push(format!("{what} answered {}", e.response.status)),
+            (None, Some(e)) if planned.is_ok() => {
+                run.cleanup_failures
+                    .push(format!("{what} could not run: {e}"));
+            }
+            _ => {}
+        }
         run.steps.push(StepRun {
             index,
             cleanup: true,
@@ -82,6 +111,11 @@ pub async fn execute(
     }
     run.vars = vars;
     run
+}
+
+/// Whether a cleanup answer means the thing is gone: removed now, or already gone.
+fn cleaned(status: u16) -> bool {
+    (200..300).contains(&status) || status == 404 || status == 410
 }
 
 fn capture(step: &Step, exchange: &Exchange, vars: &mut BTreeMap<String, String>) {

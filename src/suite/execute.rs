@@ -10,6 +10,18 @@ use crate::scenario::Scenario;
 use crate::stub::Responder;
 use crate::suite::Suite;
 
+/// What running one scenario gave: its verdict, its exchanges (cleanup not included) and the
+/// cleanup steps that did not clean up.
+#[derive(Debug)]
+pub struct Ran {
+    /// The verdict on its steps.
+    pub verdict: Verdict,
+    /// Every exchange of its own steps, with the operation each called.
+    pub exchanges: Vec<(String, Exchange)>,
+    /// Cleanup steps that did not clean up, one line each: what may be left behind.
+    pub cleanup_failures: Vec<String>,
+}
+
 impl Suite {
     /// A target at `base_url` with this suite's client, identities and rate limit (for callers
     /// that serve their own stub, such as the benchmark).
@@ -27,7 +39,7 @@ impl Suite {
     }
 
     /// Runs one scenario on a fresh embedded stub or the target; the verdict and exchanges.
-    pub async fn run_scenario(&self, scenario: &Scenario) -> (Verdict, Vec<(String, Exchange)>) {
+    pub async fn run_scenario(&self, scenario: &Scenario) -> Ran {
         let server = match self.responder() {
             Some(responder) => Some(crate::stub::wiremock_adapter::serve_wiremock(responder).await),
             None => None,
@@ -35,7 +47,13 @@ impl Suite {
         let base = match (&server, &self.target_url) {
             (Some(s), _) => s.uri(),
             (None, Some(url)) => url.clone(),
-            (None, None) => return (Verdict::Broken("no target".to_owned()), Vec::new()),
+            (None, None) => {
+                return Ran {
+                    verdict: Verdict::Broken("no target".to_owned()),
+                    exchanges: Vec::new(),
+                    cleanup_failures: Vec::new(),
+                }
+            }
         };
         self.run_on(&self.target(&base), scenario).await
     }
@@ -43,11 +61,7 @@ impl Suite {
     /// Runs one scenario against `target`, checks on; the verdict and every exchange. A step
     /// whose status is not the one it expects stops the scenario (its cleanup still runs), and
     /// so does Ctrl-C.
-    pub async fn run_on(
-        &self,
-        target: &Target,
-        scenario: &Scenario,
-    ) -> (Verdict, Vec<(String, Exchange)>) {
+    pub async fn run_on(&self, target: &Target, scenario: &Scenario) -> Ran {
         static RUN: AtomicU64 = AtomicU64::new(1);
         let mut vars = self.vars.clone();
         let run_id = format!(
@@ -67,9 +81,10 @@ impl Suite {
             checks: &self.checks,
             max_response_time: self.max_response_time,
         };
-        (
-            judge.judge(scenario, &outcome),
-            exchanges_of(scenario, &outcome),
-        )
+        Ran {
+            verdict: judge.judge(scenario, &outcome),
+            exchanges: exchanges_of(scenario, &outcome),
+            cleanup_failures: outcome.cleanup_failures,
+        }
     }
 }

@@ -12,5 +12,6 @@ mod runtime;
 
 pub use assemble::Suite;
 pub use blocking::SetupLedger;
+pub use execute::Ran;
 pub use replay::replay;
 pub use runtime::{new_runtime, probe_target};

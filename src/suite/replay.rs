@@ -32,7 +32,7 @@ pub fn replay(path: &Path, config: &Config) -> Result<i32, Error> {
             still += 1;
             continue;
         };
-        match runtime.block_on(suite.run_scenario(scenario)).0 {
+        match runtime.block_on(suite.run_scenario(scenario)).verdict {
             Verdict::Passed => println!("{id}: fixed"),
             Verdict::NotReached(why) => println!("{id}: no longer failing ({why})"),
             Verdict::Broken(why) => {

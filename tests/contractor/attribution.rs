@@ -264,3 +264,67 @@ fn cleanup_removes_what_a_failed_setup_created() {
     );
     assert_eq!(server.seen(), ["POST /things", "DELETE /things/9"]);
 }
+
+#[test]
+fn a_lifecycle_whose_read_fails_still_deletes_its_item_and_one_that_deleted_it_does_not_again() {
+    // The read after the create fails: the scenario stops before its own delete, and the
+    // cleanup removes the thing (issue 10: leftovers made later creates fail with 409).
+    let server = serve(|method, _| match method {
+        "POST" => Reply::Json(201, "{\"id\":\"5\",\"name\":\"lamp\"}"),
+        "GET" => Reply::Json(500, "{}"),
+        _ => Reply::Empty(204),
+    });
+    let (code, _, _, _) = run(&server, "lifecycle-read-fails", &["--filter", "lifecycle"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        server.seen(),
+        ["POST /things", "GET /things/5", "DELETE /things/5"]
+    );
+    // When the scenario's own delete worked, cleanup does not send it a second time.
+    let gone = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen_gone = std::sync::Arc::clone(&gone);
+    let server = serve(move |method, _| match method {
+        "POST" => Reply::Json(201, "{\"id\":\"6\",\"name\":\"lamp\"}"),
+        "DELETE" => {
+            seen_gone.store(true, std::sync::atomic::Ordering::SeqCst);
+            Reply::Empty(204)
+        }
+        _ if gone.load(std::sync::atomic::Ordering::SeqCst) => Reply::Json(404, "{}"),
+        _ => Reply::Json(200, "{\"id\":\"6\",\"name\":\"lamp\"}"),
+    });
+    let (code, out, _, _) = run(&server, "lifecycle-passes", &["--filter", "lifecycle"]);
+    assert_eq!(code, 0, "{out}");
+    let deletes = server
+        .seen()
+        .iter()
+        .filter(|r| r.starts_with("DELETE"))
+        .count();
+    assert_eq!(deletes, 1, "{:?}", server.seen());
+}
+
+#[test]
+fn a_cleanup_that_fails_is_reported_in_the_summary_json_and_junit() {
+    let server = serve(|method, _| match method {
+        "POST" => Reply::Json(201, "{\"id\":\"4\",\"name\":\"lamp\"}"),
+        "GET" => Reply::Json(200, "{\"id\":\"4\",\"name\":\"lamp\"}"),
+        _ => Reply::Json(500, "{}"),
+    });
+    let (code, out, report, junit) = run(&server, "cleanup-fails", &["--filter", "getThing::200"]);
+    // The scenario itself passed: what failed is the removal of what it made.
+    assert_eq!(code, 0, "{out}");
+    let line = "cleanup step 1 (deleteThing) answered 500";
+    assert_eq!(
+        reported(&report, "getThing::200::valid")["cleanup_failures"],
+        serde_json::json!([line])
+    );
+    assert!(
+        out.contains(&format!(
+            "warning: cleanup failed in 1 scenario(s); what they created may be left behind:\n  getThing::200::valid: {line}\n"
+        )),
+        "{out}"
+    );
+    assert!(
+        junit.contains(&format!("<system-err>{line}</system-err>")),
+        "{junit}"
+    );
+}

@@ -121,3 +121,30 @@ fn the_shipped_scenario_files_load_and_replace_generated_placeholders() {
     let ids: std::collections::HashSet<&str> = merged.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids.len(), merged.len(), "ids are unique");
 }
+
+#[test]
+fn every_shipped_scenario_that_creates_an_invitation_removes_it_in_cleanup() {
+    // Cleanup runs after a failed step too; a scenario that only deletes in its steps leaves
+    // its invitation behind when an earlier step fails, and later creates then get 409.
+    let api = classroom_api();
+    let files = scenario::load_dir(Path::new("scenarios/google-classroom"), &api).expect("load");
+    let mut missing = Vec::new();
+    for s in files.iter().flat_map(|f| &f.scenarios) {
+        let captured: Vec<&str> = s
+            .steps
+            .iter()
+            .filter(|st| st.operation == "classroom.invitations.create")
+            .flat_map(|st| st.captures.iter().map(|(var, _)| var.as_str()))
+            .collect();
+        for var in captured {
+            let removed = s.cleanup.iter().any(|c| {
+                c.operation == "classroom.invitations.delete"
+                    && c.params.values().any(|v| v == &format!("${{{var}}}"))
+            });
+            if !removed {
+                missing.push(format!("{}: ${{{var}}}", s.id));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no cleanup for: {missing:#?}");
+}

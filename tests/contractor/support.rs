@@ -350,7 +350,7 @@ pub fn run_suite(config: &Config) -> Vec<(String, Verdict)> {
                 let verdict = if let Some(why) = &s.ignored {
                     Verdict::Broken(format!("ignored: {why}"))
                 } else {
-                    suite.run_scenario(s).await.0
+                    suite.run_scenario(s).await.verdict
                 };
                 (s.id.clone(), verdict)
             });
