@@ -12,7 +12,7 @@ use serde_saphyr::Spanned;
 
 use crate::error::{Diagnostic, Error, Location};
 use crate::scenario::model::{
-    fixtures_named, CaptureFrom, Origin, Outcome, Scenario, Step, StepExpect, Tags,
+    fixtures_named, CaptureFrom, Origin, Outcome, Probe, Scenario, Step, StepExpect, Tags,
 };
 use crate::spec::Api;
 
@@ -77,6 +77,9 @@ struct FileStep {
     /// The step creates what the call under test needs (see `Step::setup`).
     #[serde(default)]
     setup: bool,
+    /// A method to send instead of the operation's (for an `unsupported-method` probe).
+    #[serde(default)]
+    method: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +95,9 @@ struct FileExpect {
     checks: Option<Vec<String>>,
     #[serde(default)]
     contains: Option<String>,
+    /// What the step probes on purpose (see [`parse_probe`]).
+    #[serde(default)]
+    probe: Option<Spanned<String>>,
 }
 
 /// Reads an outcome as files write it: `200`, `NOT_FOUND`, `FAILED_PRECONDITION.CourseNotModifiable`,
@@ -219,7 +225,17 @@ impl Reader<'_> {
                 if let Some(call) = &s.call {
                     self.check_operation(call);
                 }
-                to_step(s, operation)
+                let probe = s.expect.as_ref().and_then(|e| e.probe.clone());
+                let mut step = to_step(s, operation);
+                if let Some(probe) = probe {
+                    match parse_probe(&probe.value, self.api, &step) {
+                        Ok(p) => step.expect.probe = Some(p),
+                        Err(e) => self
+                            .diagnostics
+                            .push(Diagnostic::error(self.at(&probe.referenced), e)),
+                    }
+                }
+                step
             })
             .collect()
     }
@@ -313,6 +329,48 @@ fn prove_outcome(last: &mut Step, outcome: &Outcome) {
     }
 }
 
+/// Reads a step's `probe:` as files write it: `negative FIELD FAULT`, `positive FIELD VALUE`,
+/// `missing-header NAME`, `unsupported-method` (with the step's `method:`) or `invalid-auth`.
+fn parse_probe(text: &str, api: &Api, step: &Step) -> Result<Probe, String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let arg = |i: usize| words.get(i).map_or_else(String::new, |w| (*w).to_owned());
+    match words.first().copied() {
+        Some("negative") => Ok(Probe::Negative {
+            field: arg(1),
+            fault: arg(2),
+        }),
+        Some("positive") => Ok(Probe::Positive {
+            field: arg(1),
+            value: arg(2),
+        }),
+        Some("missing-header") if words.len() == 2 => Ok(Probe::MissingHeader { name: arg(1) }),
+        Some("invalid-auth") => Ok(Probe::InvalidAuth),
+        Some("unsupported-method") => {
+            let method = step
+                .method
+                .as_deref()
+                .ok_or("an unsupported-method probe needs the step's `method:`")?;
+            let op = api
+                .operation(&step.operation)
+                .ok_or_else(|| format!("unknown operation '{}'", step.operation))?;
+            let allowed: Vec<String> = api
+                .operations
+                .iter()
+                .filter(|o| o.path == op.path)
+                .map(|o| o.method.as_str().to_owned())
+                .collect();
+            if allowed.iter().any(|m| m.eq_ignore_ascii_case(method)) {
+                return Err(format!("{} declares {method}", op.path));
+            }
+            Ok(Probe::UnsupportedMethod { allowed })
+        }
+        _ => Err(format!(
+            "unknown probe '{text}' (known: negative FIELD FAULT, positive FIELD VALUE, \
+             missing-header NAME, unsupported-method, invalid-auth)"
+        )),
+    }
+}
+
 fn to_step(s: FileStep, default_op: &str) -> Step {
     let params = s
         .params
@@ -350,7 +408,7 @@ fn to_step(s: FileStep, default_op: &str) -> Step {
     });
     Step {
         operation: s.call.map_or_else(|| default_op.to_owned(), |c| c.value),
-        method: None,
+        method: s.method.map(|m| m.to_ascii_uppercase()),
         identity: s.identity.filter(|i| i != "none"),
         params,
         headers: s.headers,
@@ -462,5 +520,46 @@ mod tests {
         let file = load_file(&path, &api).expect("loads");
         let steps = &file.scenarios[0].steps;
         assert!(steps[0].setup && !steps[1].setup, "{steps:?}");
+    }
+
+    #[test]
+    fn a_step_can_name_its_probe_and_a_method() {
+        let api = shipped_api();
+        let text = "scenarios:\n  - operation: classroom.invitations.get\n    outcome: 200\n    steps:\n      - params: {id: \"1\"}\n        expect: {probe: negative path.id wrong-type}\n      - params: {id: \"1\"}\n        method: put\n        expect: {probe: unsupported-method}\n      - as: invalid\n        params: {id: \"1\"}\n        expect: {probe: invalid-auth}\n";
+        let file = load_file(&write("probe", text), &api).expect("loads");
+        let probes: Vec<Option<Probe>> = file.scenarios[0]
+            .steps
+            .iter()
+            .map(|s| s.expect.probe.clone())
+            .collect();
+        assert_eq!(
+            probes,
+            [
+                Some(Probe::Negative {
+                    field: "path.id".to_owned(),
+                    fault: "wrong-type".to_owned()
+                }),
+                Some(Probe::UnsupportedMethod {
+                    allowed: vec!["GET".to_owned(), "DELETE".to_owned()]
+                }),
+                Some(Probe::InvalidAuth),
+            ]
+        );
+        assert_eq!(file.scenarios[0].steps[1].method.as_deref(), Some("PUT"));
+    }
+
+    #[test]
+    fn a_probe_that_cannot_be_read_is_a_located_error() {
+        let api = shipped_api();
+        for (probe, said) in [
+            ("sideways", "unknown probe 'sideways'"),
+            ("unsupported-method", "needs the step's `method:`"),
+        ] {
+            let text = format!("scenarios:\n  - operation: classroom.invitations.get\n    outcome: 200\n    steps:\n      - params: {{id: \"1\"}}\n        expect: {{probe: {probe}}}\n");
+            let path = write("bad-probe", &text);
+            let err = load_file(&path, &api).unwrap_err().to_string();
+            assert!(err.contains(said), "{err}");
+            assert!(err.contains(&format!("{}:6:", path.display())), "{err}");
+        }
     }
 }

@@ -35,11 +35,31 @@ pub enum Mutant {
     ServerErrorOnList,
     /// Every response is delayed past the configured response-time budget.
     SlowResponses,
+    /// A bearer token nobody was issued is taken as the first fixture user's.
+    InvalidTokenAccepted,
+    /// A create without a role, or with `COURSE_ROLE_UNSPECIFIED`, invites a STUDENT.
+    RoleDefaultsToStudent,
+    /// A negative or non-numeric `pageSize` is taken as the default.
+    BadPageSizeIgnored,
+    /// `pageSize=0`, documented as the default, is refused with INVALID_ARGUMENT.
+    PageSizeZeroRejected,
+    /// A list returns every invitation, whatever its `pageSize`.
+    PageSizeIgnored,
+    /// `nextPageToken` always leads back to the first page.
+    LoopingPageToken,
+    /// A list filtered by `courseId` also returns other courses' invitations.
+    ListIgnoresCourseFilter,
+    /// Create answers with `userId` and `courseId` swapped.
+    CreateSwapsIds,
+    /// Google error bodies carry `code: 500` whatever the HTTP status.
+    ErrorCodeMismatch,
+    /// A method a path does not declare answers 404, not 405 with `Allow`.
+    UndeclaredMethodNotFound,
 }
 
 impl Mutant {
     /// Every mutant, in a stable order.
-    pub const ALL: [Mutant; 14] = [
+    pub const ALL: [Mutant; 24] = [
         Mutant::WrongSuccessStatus,
         Mutant::UndocumentedStatus,
         Mutant::MissingRequiredField,
@@ -54,6 +74,16 @@ impl Mutant {
         Mutant::PermissionsNotEnforced,
         Mutant::ServerErrorOnList,
         Mutant::SlowResponses,
+        Mutant::InvalidTokenAccepted,
+        Mutant::RoleDefaultsToStudent,
+        Mutant::BadPageSizeIgnored,
+        Mutant::PageSizeZeroRejected,
+        Mutant::PageSizeIgnored,
+        Mutant::LoopingPageToken,
+        Mutant::ListIgnoresCourseFilter,
+        Mutant::CreateSwapsIds,
+        Mutant::ErrorCodeMismatch,
+        Mutant::UndeclaredMethodNotFound,
     ];
 
     /// The name used on the command line.
@@ -73,6 +103,16 @@ impl Mutant {
             Mutant::PermissionsNotEnforced => "permissions_not_enforced",
             Mutant::ServerErrorOnList => "server_error_on_list",
             Mutant::SlowResponses => "slow_responses",
+            Mutant::InvalidTokenAccepted => "invalid_token_accepted",
+            Mutant::RoleDefaultsToStudent => "role_defaults_to_student",
+            Mutant::BadPageSizeIgnored => "bad_page_size_ignored",
+            Mutant::PageSizeZeroRejected => "page_size_zero_rejected",
+            Mutant::PageSizeIgnored => "page_size_ignored",
+            Mutant::LoopingPageToken => "looping_page_token",
+            Mutant::ListIgnoresCourseFilter => "list_ignores_course_filter",
+            Mutant::CreateSwapsIds => "create_swaps_ids",
+            Mutant::ErrorCodeMismatch => "error_code_mismatch",
+            Mutant::UndeclaredMethodNotFound => "undeclared_method_not_found",
         }
     }
 
@@ -99,6 +139,20 @@ impl Mutant {
             }
             Mutant::ServerErrorOnList => "list never answers a server error",
             Mutant::SlowResponses => "responses arrive within the response-time budget",
+            Mutant::InvalidTokenAccepted => "an invalid or expired token is UNAUTHENTICATED",
+            Mutant::RoleDefaultsToStudent => "a create's role must be STUDENT, TEACHER or OWNER",
+            Mutant::BadPageSizeIgnored => "a negative pageSize is INVALID_ARGUMENT",
+            Mutant::PageSizeZeroRejected => "pageSize 0 means the default page size",
+            Mutant::PageSizeIgnored => "a page holds at most pageSize invitations",
+            Mutant::LoopingPageToken => "following nextPageToken ends, with no invitation twice",
+            Mutant::ListIgnoresCourseFilter => {
+                "a list filtered by courseId holds only that course's invitations"
+            }
+            Mutant::CreateSwapsIds => "create answers with the userId and courseId it was sent",
+            Mutant::ErrorCodeMismatch => "an error body's code equals the HTTP status",
+            Mutant::UndeclaredMethodNotFound => {
+                "a method a path does not declare is 405 with an Allow header"
+            }
         }
     }
 

@@ -81,7 +81,11 @@ impl Harness {
             url,
         );
         if let Some(user) = who {
-            req = req.bearer_auth(self.token(user));
+            // `token:VALUE` sends VALUE itself, a token nobody was issued.
+            let token = user
+                .strip_prefix("token:")
+                .map_or_else(|| self.token(user), str::to_owned);
+            req = req.bearer_auth(token);
         }
         if let Some(body) = body {
             req = req
@@ -584,6 +588,133 @@ fn shows_its_fault(h: &Harness, mutant: Mutant, created: &Reply) {
             h.get("teacher", &id);
             assert!(start.elapsed() >= Duration::from_millis(300), "{name}");
         }
+        other => shows_an_issue_10_fault(h, other, created),
+    }
+}
+
+/// The faults of the mutants issue 10 added, one per new check.
+fn shows_an_issue_10_fault(h: &Harness, mutant: Mutant, created: &Reply) {
+    let name = mutant.name();
+    let id = created.body["id"].as_str().unwrap_or_default().to_owned();
+    match mutant {
+        Mutant::InvalidTokenAccepted => {
+            let r = h.send(
+                Some("token:expired"),
+                "GET",
+                &format!("/v1/invitations/{id}"),
+                None,
+            );
+            assert_eq!(r.status, 200, "{name}");
+        }
+        Mutant::RoleDefaultsToStudent => {
+            let body = json!({"userId": h.id("second_invitee"), "courseId": h.id("active_course")});
+            let r = h.send(Some("teacher"), "POST", "/v1/invitations", Some(body));
+            assert_eq!(
+                (r.status, &r.body["role"]),
+                (200, &json!("STUDENT")),
+                "{name}"
+            );
+        }
+        Mutant::BadPageSizeIgnored
+        | Mutant::PageSizeZeroRejected
+        | Mutant::PageSizeIgnored
+        | Mutant::LoopingPageToken => shows_a_paging_fault(h, mutant),
+        Mutant::ListIgnoresCourseFilter => {
+            h.invite("invitee", "teacher_full_course", "STUDENT");
+            let path = format!("/v1/invitations?courseId={}", h.id("active_course"));
+            let r = h.send(Some("teacher"), "GET", &path, None);
+            assert_eq!(
+                r.body["invitations"].as_array().map_or(0, Vec::len),
+                2,
+                "{name}"
+            );
+        }
+        Mutant::CreateSwapsIds => {
+            assert_eq!(
+                created.body["userId"],
+                json!(h.id("active_course")),
+                "{name}"
+            );
+        }
+        Mutant::ErrorCodeMismatch => {
+            let r = h.get("teacher", "424242");
+            assert_eq!(
+                (r.status, &r.body["error"]["code"]),
+                (404, &json!(500)),
+                "{name}"
+            );
+        }
+        Mutant::UndeclaredMethodNotFound => {
+            let r = h.send(Some("teacher"), "PUT", "/v1/invitations", None);
+            assert_eq!(r.status, 404, "{name}");
+        }
+        other => panic!("{} shows no fault here", other.name()),
+    }
+}
+
+/// The faults of the mutants that break `pageSize` and page tokens.
+fn shows_a_paging_fault(h: &Harness, mutant: Mutant) {
+    let name = mutant.name();
+    match mutant {
+        Mutant::BadPageSizeIgnored | Mutant::PageSizeZeroRejected => {
+            let list = |size: &str| {
+                let path = format!(
+                    "/v1/invitations?courseId={}&pageSize={size}",
+                    h.id("active_course")
+                );
+                h.send(Some("teacher"), "GET", &path, None).status
+            };
+            let want = if mutant == Mutant::BadPageSizeIgnored {
+                (200, 200)
+            } else {
+                (400, 400)
+            };
+            assert_eq!((list("-1"), list("0")), want, "{name}");
+        }
+        Mutant::PageSizeIgnored | Mutant::LoopingPageToken => {
+            h.invite("second_invitee", "active_course", "STUDENT");
+            let first = format!(
+                "/v1/invitations?courseId={}&pageSize=1",
+                h.id("active_course")
+            );
+            let r = h.send(Some("teacher"), "GET", &first, None);
+            let items = r.body["invitations"].as_array().map_or(0, Vec::len);
+            if mutant == Mutant::PageSizeIgnored {
+                assert_eq!(items, 2, "{name}");
+            } else {
+                let token = r.body["nextPageToken"].as_str().expect("token");
+                let next = h.send(
+                    Some("teacher"),
+                    "GET",
+                    &format!("{first}&pageToken={token}"),
+                    None,
+                );
+                assert_eq!(next.body["invitations"], r.body["invitations"], "{name}");
+            }
+        }
+        other => panic!("{} is not a paging fault", other.name()),
+    }
+}
+
+#[test]
+fn an_undeclared_method_is_405_with_the_methods_the_path_declares() {
+    let h = Harness::new(&[]);
+    let url = |path: &str| format!("{}{path}", h.stub.as_ref().expect("running").url());
+    for (method, path, allow) in [
+        ("PUT", "/v1/invitations", "GET, POST"),
+        ("PATCH", "/v1/invitations/1", "GET, DELETE"),
+        ("GET", "/v1/invitations/1:accept", "POST"),
+    ] {
+        let res = h
+            .client
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
+                url(path),
+            )
+            .send()
+            .expect("send");
+        assert_eq!(res.status().as_u16(), 405, "{method} {path}");
+        assert_eq!(res.headers()["allow"], allow, "{method} {path}");
     }
 }
 

@@ -183,7 +183,11 @@ impl Emulator {
 
     fn caller(&self, request: &StubRequest) -> Option<&User> {
         let token = request.bearer()?;
-        self.users.iter().find(|u| u.token == token)
+        let issued = self.users.iter().find(|u| u.token == token);
+        if issued.is_none() && self.has(Mutant::InvalidTokenAccepted) {
+            return self.users.first();
+        }
+        issued
     }
 
     /// A user by numeric id, email, or `me` (the caller).
@@ -262,16 +266,7 @@ impl Emulator {
             field("userId").ok_or_else(|| err("INVALID_ARGUMENT", "userId is required."))?;
         let course_id =
             field("courseId").ok_or_else(|| err("INVALID_ARGUMENT", "courseId is required."))?;
-        let role = match field("role").as_deref() {
-            None | Some("COURSE_ROLE_UNSPECIFIED") => {
-                return Err(err(
-                    "INVALID_ARGUMENT",
-                    "role must be STUDENT, TEACHER or OWNER.",
-                ))
-            }
-            Some(r) => Role::parse(r)
-                .ok_or_else(|| err("INVALID_ARGUMENT", format!("Invalid value for role: {r}")))?,
-        };
+        let role = self.role(field("role").as_deref())?;
         let mut state = self.lock();
         let Some(course) = state.courses.get(&course_id) else {
             return Err(err(
@@ -320,7 +315,11 @@ impl Emulator {
             course_id,
             role,
         };
-        let body = self.invitation_json(&invitation);
+        let mut body = self.invitation_json(&invitation);
+        if self.has(Mutant::CreateSwapsIds) {
+            let user = body["userId"].take();
+            body["userId"] = std::mem::replace(&mut body["courseId"], user);
+        }
         state.invitations.insert(id, invitation);
         let status = if self.has(Mutant::WrongSuccessStatus) {
             201
@@ -424,7 +423,7 @@ impl Emulator {
                 "At least one of userId or courseId must be supplied.",
             ));
         }
-        let page_size = page_size(request)?;
+        let page_size = self.page_size(request)?;
         let state = self.lock();
         // Resolve `userId` (id, email or `me`); an unknown user matches nothing.
         let user_id = user_ref.map(|r| {
@@ -447,7 +446,10 @@ impl Emulator {
             .invitations
             .values()
             .filter(|i| user_id.as_deref().is_none_or(|u| i.user_id == u))
-            .filter(|i| course_id.is_none_or(|c| i.course_id == c))
+            .filter(|i| {
+                self.has(Mutant::ListIgnoresCourseFilter)
+                    || course_id.is_none_or(|c| i.course_id == c)
+            })
             .filter(|i| {
                 i.user_id == caller.id
                     || caller.admin
@@ -458,6 +460,11 @@ impl Emulator {
                         .is_some_and(|c| c.teaches(&caller.id))
             })
             .collect();
+        let page_size = if self.has(Mutant::PageSizeIgnored) {
+            visible.len().max(1)
+        } else {
+            page_size
+        };
         let page: Vec<Value> = visible
             .iter()
             .skip(offset)
@@ -470,9 +477,14 @@ impl Emulator {
         }
         let next = offset.saturating_add(page_size);
         if next < visible.len() {
+            let to = if self.has(Mutant::LoopingPageToken) {
+                0
+            } else {
+                next
+            };
             body.insert(
                 "nextPageToken".to_owned(),
-                json!(format!("{next:x}-{query_key:016x}")),
+                json!(format!("{to:x}-{query_key:016x}")),
             );
         }
         Ok((200, Value::Object(body)))
@@ -522,23 +534,76 @@ impl Emulator {
         } else {
             e.code
         };
+        let number = if self.has(Mutant::ErrorCodeMismatch) {
+            500
+        } else {
+            status
+        };
         StubResponse::json(
             status,
-            &json!({"error": {"code": status, "message": message, "status": code}}),
+            &json!({"error": {"code": number, "message": message, "status": code}}),
         )
     }
-}
 
-/// The `pageSize` of a list request: absent, empty or 0 means the default; negative or not a
-/// number is INVALID_ARGUMENT.
-fn page_size(request: &StubRequest) -> Result<usize, GoogleError> {
-    match request.query_param("pageSize") {
-        None | Some("") => Ok(DEFAULT_PAGE_SIZE),
-        Some(s) => match s.parse::<i64>() {
-            Ok(0) => Ok(DEFAULT_PAGE_SIZE),
-            Ok(n) if n > 0 => Ok(n as usize),
-            _ => Err(err("INVALID_ARGUMENT", format!("Invalid pageSize: {s}"))),
-        },
+    /// A create's role: STUDENT, TEACHER or OWNER; none or `COURSE_ROLE_UNSPECIFIED` is
+    /// INVALID_ARGUMENT.
+    fn role(&self, role: Option<&str>) -> Result<Role, GoogleError> {
+        match role {
+            None | Some("COURSE_ROLE_UNSPECIFIED") if self.has(Mutant::RoleDefaultsToStudent) => {
+                Ok(Role::Student)
+            }
+            None | Some("COURSE_ROLE_UNSPECIFIED") => Err(err(
+                "INVALID_ARGUMENT",
+                "role must be STUDENT, TEACHER or OWNER.",
+            )),
+            Some(r) => Role::parse(r)
+                .ok_or_else(|| err("INVALID_ARGUMENT", format!("Invalid value for role: {r}"))),
+        }
+    }
+
+    /// The `pageSize` of a list request: absent, empty or 0 means the default; negative or
+    /// not a number is INVALID_ARGUMENT.
+    fn page_size(&self, request: &StubRequest) -> Result<usize, GoogleError> {
+        let invalid = |s: &str| err("INVALID_ARGUMENT", format!("Invalid pageSize: {s}"));
+        match request.query_param("pageSize") {
+            None | Some("") => Ok(DEFAULT_PAGE_SIZE),
+            Some(s) => match s.parse::<i64>() {
+                Ok(0) if self.has(Mutant::PageSizeZeroRejected) => Err(invalid(s)),
+                Ok(0) => Ok(DEFAULT_PAGE_SIZE),
+                Ok(n) if n > 0 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+                _ if self.has(Mutant::BadPageSizeIgnored) => Ok(DEFAULT_PAGE_SIZE),
+                _ => Err(invalid(s)),
+            },
+        }
+    }
+
+    /// The methods the route at `index` declares.
+    fn allowed(index: usize) -> &'static [&'static str] {
+        match index {
+            0 => &["GET", "POST"],
+            1 => &["GET", "DELETE"],
+            _ => &["POST"],
+        }
+    }
+
+    /// A 405 with `Allow` when `request`'s path is known and its method is not one the path
+    /// declares (a 404 under the `undeclared_method_not_found` mutant).
+    fn method_not_allowed(&self, request: &StubRequest) -> Option<StubResponse> {
+        let (index, _) = best_match(self.routes.iter().enumerate(), &request.path)?;
+        let allowed = Emulator::allowed(index);
+        if allowed.contains(&request.method.as_str()) {
+            return None;
+        }
+        let message = format!("{} is not allowed on {}", request.method, request.path);
+        if self.has(Mutant::UndeclaredMethodNotFound) {
+            return Some(self.error_response(&err("NOT_FOUND", message)));
+        }
+        let mut response = StubResponse::json(
+            405,
+            &json!({"error": {"code": 405, "message": message, "status": "METHOD_NOT_ALLOWED"}}),
+        );
+        response.set_header("allow", &allowed.join(", "));
+        Some(response)
     }
 }
 
@@ -573,6 +638,10 @@ fn parse_token(token: &str, query_key: u64) -> Option<usize> {
 
 impl Responder for Emulator {
     fn respond(&self, request: &StubRequest) -> StubResponse {
+        if let Some(mut refused) = self.method_not_allowed(request) {
+            refused.set_header("content-type", "application/json; charset=UTF-8");
+            return refused;
+        }
         let outcome = match self.caller(request) {
             None => Err(err(
                 "UNAUTHENTICATED",
