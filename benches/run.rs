@@ -12,6 +12,15 @@
 //! answered, and prints Schemathesis's requests per second (start-up included) beside ours.
 //! Without it the bench says "not measured": no figure is assumed.
 //! `BENCH_ROUNDS` (default 40) and `BENCH_CONCURRENCY` (default 8) change the load.
+//!
+//! Every check is on: the default ones and `max_response_time` (with a 10 s budget, which no
+//! answer here comes near, so it runs on every exchange without failing).
+//!
+//! Time to verdict (issue 10): the whole generated suite of a corpus spec (`BENCH_SPEC`,
+//! default `../shared/corpus/openapi3/swagger-petstore-v3.yaml`), spec loading included,
+//! against the spec-driven stub, then `st run --checks all` on the same spec against the same
+//! stub (fresh state), each timed from start to exit. It prints both and their ratio, or
+//! says why it was not measured.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -39,7 +48,11 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let suite = Arc::new(Suite::load(&Config::default()).expect("the shipped suite loads"));
+    let every_check = Config {
+        max_response_time: Some(Duration::from_secs(10)),
+        ..Config::default()
+    };
+    let suite = Arc::new(Suite::load(&every_check).expect("the shipped suite loads"));
     let scenarios = suite.scenarios.len();
     let (sent, lane_time, failed) = runtime.block_on(run_contractor(&suite, rounds, concurrency));
     let bare_time = runtime.block_on(run_bare(&suite, &sent, concurrency));
@@ -71,6 +84,153 @@ fn main() {
         }
         Err(why) => println!("schemathesis: not measured ({why})"),
     }
+    match runtime.block_on(time_to_verdict(concurrency)) {
+        Ok(line) => println!("{line}"),
+        Err(why) => println!("time to verdict: not measured ({why})"),
+    }
+}
+
+/// Every runnable scenario of `suite` against `target`, `concurrency` at a time.
+async fn every_scenario(
+    suite: &Arc<Suite>,
+    target: &Arc<contractor::run::Target>,
+    concurrency: usize,
+) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut lanes = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (suite, target, next) = (Arc::clone(suite), Arc::clone(target), Arc::clone(&next));
+        lanes.spawn(async move {
+            while let Some(scenario) = suite.scenarios.get(next.fetch_add(1, Ordering::Relaxed)) {
+                if scenario.ignored.is_none() {
+                    suite.run_on(&target, scenario).await;
+                }
+            }
+        });
+    }
+    while let Some(done) = lanes.join_next().await {
+        done.expect("lane");
+    }
+}
+
+/// `st run --checks all` on `spec` against `url`, with the spec-driven stub's credentials;
+/// its exit status.
+async fn st_run(
+    st: &'static str,
+    spec: &std::path::Path,
+    url: String,
+) -> Result<std::process::ExitStatus, String> {
+    let spec_arg = spec.display().to_string();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(st)
+            .args(["run", &spec_arg, "--url", &url, "--checks", "all"])
+            .args(["--header", "Authorization: Bearer contractor"])
+            .args(["--header", "api_key: contractor"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+    })
+    .await
+    .map_err(|e| format!("{st} did not finish: {e}"))?
+    .map_err(|e| format!("failed to run {st}: {e}"))
+}
+
+/// `st` or `schemathesis`, whichever runs, or why neither does.
+fn schemathesis_command() -> Result<&'static str, String> {
+    let runs = |name: &str| {
+        std::process::Command::new(name)
+            .arg("--version")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    ["st", "schemathesis"]
+        .into_iter()
+        .find(|n| runs(n))
+        .ok_or_else(|| {
+            "Schemathesis is not installed: no `st` or `schemathesis` on PATH".to_owned()
+        })
+}
+
+/// The whole generated suite of a corpus spec against the spec-driven stub, and Schemathesis
+/// on the same spec against the same stub, each timed from start to verdict.
+async fn time_to_verdict(concurrency: usize) -> Result<String, String> {
+    let spec = std::env::var("BENCH_SPEC").map_or_else(
+        |_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/corpus/openapi3/swagger-petstore-v3.yaml")
+        },
+        std::path::PathBuf::from,
+    );
+    if !spec.is_file() {
+        return Err(format!("{} is absent", spec.display()));
+    }
+    let st = schemathesis_command()?;
+    let config = Config {
+        spec: Some(spec.clone()),
+        seed: Some(1),
+        max_response_time: Some(Duration::from_secs(10)),
+        ..Config::default()
+    };
+    let load = || Suite::load(&config).map_err(|e| e.to_string());
+    let counted = |suite: &Suite, count: &Arc<AtomicUsize>| {
+        Arc::new(Counting {
+            inner: suite.responder().expect("the spec-driven stub"),
+            count: Arc::clone(count),
+        })
+    };
+    let ours_count = Arc::new(AtomicUsize::new(0));
+    let stub = HttpStub::start(
+        "127.0.0.1:0".parse().expect("addr"),
+        counted(&load()?, &ours_count),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let suite = Arc::new(load()?);
+    let target = Arc::new(suite.target(&stub.url()));
+    every_scenario(&suite, &target, concurrency).await;
+    let ours = start.elapsed();
+    stub.shutdown().await;
+
+    let their_count = Arc::new(AtomicUsize::new(0));
+    let fresh = load()?;
+    let stub = HttpStub::start(
+        "127.0.0.1:0".parse().expect("addr"),
+        counted(&fresh, &their_count),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let url = format!(
+        "{}{}",
+        stub.url(),
+        fresh.api.base_path().unwrap_or_default()
+    );
+    let start = Instant::now();
+    let status = st_run(st, &spec, url).await?;
+    let theirs = start.elapsed();
+    stub.shutdown().await;
+    let their_requests = their_count.load(Ordering::Relaxed);
+    if their_requests == 0 {
+        return Err(format!(
+            "`{st} run` sent no request (it exited with {status})"
+        ));
+    }
+    let name = spec
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    Ok(format!(
+        "time to verdict on {name}: contractor {:.2} s ({} scenarios, {} requests), \
+         schemathesis {:.2} s ({their_requests} requests); \
+         ratio schemathesis / contractor: {:.1}x",
+        ours.as_secs_f64(),
+        suite.scenarios.len(),
+        ours_count.load(Ordering::Relaxed),
+        theirs.as_secs_f64(),
+        theirs.as_secs_f64() / ours.as_secs_f64().max(1e-9)
+    ))
 }
 
 /// Counts the requests a responder answers.
@@ -90,17 +250,7 @@ impl Responder for Counting {
 /// answered during one `st run` over the run's wall-clock time. An error says why it was not
 /// measured.
 async fn schemathesis(suite: &Suite) -> Result<(usize, f64), String> {
-    let runs = |name: &str| {
-        std::process::Command::new(name)
-            .arg("--version")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let Some(st) = ["st", "schemathesis"].into_iter().find(|n| runs(n)) else {
-        return Err("Schemathesis is not installed: no `st` or `schemathesis` on PATH".to_owned());
-    };
+    let st = schemathesis_command()?;
     let count = Arc::new(AtomicUsize::new(0));
     let responder = Counting {
         inner: suite.responder().expect("embedded emulator"),
