@@ -155,10 +155,26 @@ pub fn evaluate(
             }
         }
     }
+    // A probe's own check says what is wrong with the answer to that probe (an invalid
+    // credential accepted, a fault accepted): the status mismatch it also is would only say
+    // it again, less precisely.
+    if failures.iter().any(|f| PROBE_CHECKS.contains(&f.check)) {
+        failures.retain(|f| f.check != "status_code_conformance");
+    }
     let mut seen = HashSet::new();
     failures.retain(|f| seen.insert(f.dedup_key()));
     failures
 }
+
+/// The checks that judge a step's probe; each supersedes `status_code_conformance` on the
+/// exchanges where it fails.
+const PROBE_CHECKS: [&str; 5] = [
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "missing_required_header",
+    "unsupported_method",
+    "ignored_auth",
+];
 
 /// The small DSL the checks' unit tests share: the Classroom invitations spec, a case for one
 /// of its operations, and hand-made exchanges.
@@ -411,5 +427,37 @@ mod tests {
             &[schema, schema],
         );
         assert_eq!(failures.len(), 1, "{failures:?}");
+    }
+
+    #[test]
+    fn a_failed_probe_check_supersedes_the_status_mismatch_it_also_is() {
+        fn probe(ctx: &CheckCtx<'_>, _: &Exchange) -> Result<(), Failure> {
+            Err(Failure::new(
+                "ignored_auth",
+                "invalid credential accepted",
+                crate::error::Location::new("s.yaml", format!("/paths/{}", ctx.operation.id)),
+                "401",
+                "200",
+            ))
+        }
+        static PROBE: Check = Check {
+            name: "ignored_auth",
+            about: "",
+            run: probe,
+            reads_body: false,
+            gates_body: true,
+            default_on: true,
+        };
+        let case = case("classroom.invitations.create").expect_status(401);
+        let status = find("status_code_conformance").unwrap();
+        let ex = exchange(200, invitation());
+        let names = |enabled: &[&'static Check]| -> Vec<&str> {
+            evaluate(&case.ctx(), &ex, enabled)
+                .iter()
+                .map(|f| f.check)
+                .collect()
+        };
+        assert_eq!(names(&[status]), ["status_code_conformance"]);
+        assert_eq!(names(&[status, &PROBE]), ["ignored_auth"]);
     }
 }
