@@ -121,6 +121,12 @@ impl Judge<'_> {
             if cut {
                 break;
             }
+            // What the steps before showed is the server's fault, and says more than a
+            // later step that could not be built from their answers (a page token the
+            // last page should not have lacked).
+            if !failures.is_empty() {
+                return Verdict::Failed(failures);
+            }
             let why = step_run.error.as_ref().map(ToString::to_string);
             return Verdict::Broken(format!(
                 "step {} ({}) could not run: {}",
@@ -428,5 +434,45 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn failures_found_before_a_step_that_could_not_run_are_the_verdict() {
+        // The first step's answer breaks its schema; the second cannot be built from it.
+        let read = Step {
+            operation: "classroom.invitations.get".to_owned(),
+            ..Step::default()
+        };
+        let s = scenario(vec![create(false), read]);
+        let run = ran(vec![
+            step(0, Some(exchange(200, json!({"id": 7}))), None),
+            step(
+                1,
+                None,
+                Some(SendError::Failed("unknown variable ${id}".to_owned())),
+            ),
+        ]);
+        match judge().judge(&s, &run) {
+            Verdict::Failed(failures) => {
+                assert_eq!(failures[0].0.check, "response_schema_conformance")
+            }
+            other => panic!("{other:?}"),
+        }
+        let run = ran(vec![
+            step(
+                0,
+                Some(exchange(200, crate::check::table::testkit::invitation())),
+                None,
+            ),
+            step(
+                1,
+                None,
+                Some(SendError::Failed("unknown variable ${id}".to_owned())),
+            ),
+        ]);
+        assert!(
+            matches!(judge().judge(&s, &run), Verdict::Broken(_)),
+            "nothing failed before: the scenario could not run"
+        );
     }
 }
