@@ -180,7 +180,8 @@ fn next_token(
             next: NextFrom::LastItem { field, has_more },
             ..
         } => {
-            if body.pointer(has_more) != Some(&Value::Bool(true)) {
+            let more = has_more.as_deref().map(|p| body.pointer(p));
+            if more.is_some_and(|m| m != Some(&Value::Bool(true))) {
                 return None;
             }
             items.last().and_then(|i| i.get(field)).and_then(text)

@@ -9,7 +9,8 @@
 //!   or `continuation`, and where the next cursor is: a field of the answer (`next_cursor`,
 //!   `nextCursor`, `cursor`, `next`, `after`, also inside a `meta`, `pagination` or
 //!   `response_metadata` object), a documented `Link` header (`rel=next`), or, for
-//!   `starting_after`/`after` with `has_more`, the last item's `id`.
+//!   `starting_after`/`after`, the last item's `id` (while `has_more` says so, where the answer
+//!   has one; Discord's `after` has none: a page that is not empty goes on).
 //!
 //! May import the rest of `spec`.
 
@@ -43,12 +44,13 @@ pub enum NextFrom {
     Body(String),
     /// The `Link` header's `rel=next` URL, whose query holds the cursor parameter.
     LinkHeader,
-    /// The last item's field (`id`), when the answer says `has_more` at this pointer.
+    /// The last item's field (`id`), when the answer says `has_more` at this pointer (without
+    /// one: whenever the page holds items).
     LastItem {
         /// The item field.
         field: String,
-        /// Where `has_more` is.
-        has_more: String,
+        /// Where `has_more` is, when the answer has it.
+        has_more: Option<String>,
     },
 }
 
@@ -97,9 +99,11 @@ impl Pagination {
                 let from = match next {
                     NextFrom::Body(p) => p.clone(),
                     NextFrom::LinkHeader => "Link rel=next".to_owned(),
-                    NextFrom::LastItem { field, has_more } => {
-                        format!("last item's {field} while {has_more}")
-                    }
+                    NextFrom::LastItem {
+                        field,
+                        has_more: Some(more),
+                    } => format!("last item's {field} while {more}"),
+                    NextFrom::LastItem { field, .. } => format!("last item's {field}"),
                 };
                 format!("cursor ({}, {cursor} -> {from})", self.size)
             }
@@ -304,7 +308,7 @@ pub fn pagination(api: &Api, op: &Operation) -> Option<Pagination> {
         } else if link {
             NextFrom::LinkHeader
         } else if matches!(cursor.as_str(), "starting_after" | "after") {
-            let has_more = field(&["has_more", "hasMore"])?;
+            let has_more = field(&["has_more", "hasMore"]);
             let item = item_schema(api, op, &items)?;
             api.schemas.property(item, "id")?;
             NextFrom::LastItem {
@@ -370,6 +374,57 @@ mod tests {
         assert_eq!(matches_query(&json!(7), "8"), Some(false));
         assert_eq!(matches_query(&json!(true), "true"), Some(true));
         assert_eq!(matches_query(&json!(null), "x"), None);
+    }
+
+    fn styles() -> Api {
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/semantics/styles.yaml"
+        ));
+        let mut loaded = crate::spec::load(path, &Default::default()).expect("fixture loads");
+        loaded.apis.remove(0)
+    }
+
+    fn described(api: &Api, op: &str) -> Option<String> {
+        pagination_note(api, api.operation(op).expect("operation"))
+    }
+
+    #[test]
+    fn recognises_offset_cursor_last_item_and_link_styles() {
+        let api = styles();
+        let notes: Vec<Option<String>> = [
+            "offsets.list",
+            "stripe.list",
+            "cursors.list",
+            "linked.list",
+            "discord.list",
+            "limited.list",
+        ]
+        .iter()
+        .map(|op| described(&api, op))
+        .collect();
+        let want = [
+            "pagination: offset (limit, offset)",
+            "pagination: cursor (limit, starting_after -> last item's id while /has_more)",
+            "pagination: cursor (limit, cursor -> /meta/next_cursor)",
+            "pagination: cursor (per_page, page[after] -> Link rel=next)",
+            "pagination: cursor (limit, after -> last item's id)",
+            "pagination not recognised (limit)",
+        ];
+        for (got, want) in notes.iter().zip(want) {
+            assert_eq!(got.as_deref(), Some(want));
+        }
+        let stripe = api.operation("stripe.list").expect("stripe");
+        assert_eq!(items(&api, stripe), Some(Items::Field("data".to_owned())));
+    }
+
+    #[test]
+    fn a_query_parameter_naming_an_item_field_filters_and_pagination_does_not() {
+        let api = styles();
+        let offsets = api.operation("offsets.list").expect("offsets");
+        assert_eq!(filters(&api, offsets), ["status"]);
+        let cursors = api.operation("cursors.list").expect("cursors");
+        assert_eq!(filters(&api, cursors), Vec::<String>::new());
     }
 
     #[test]

@@ -464,7 +464,9 @@ impl SpecStub {
                 next: NextFrom::LastItem { has_more, .. },
                 ..
             } => {
-                set_at(&mut listed, has_more, Value::Bool(next.is_some()));
+                if let Some(has_more) = has_more {
+                    set_at(&mut listed, has_more, Value::Bool(next.is_some()));
+                }
                 return listed;
             }
             _ => return listed,
@@ -633,5 +635,63 @@ fn set_at(item: &mut Value, pointer: &str, value: Value) {
     }
     if let (Some(last), Value::Object(map)) = (names.last(), target) {
         map.insert((*last).to_owned(), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(n: usize) -> Vec<Value> {
+        (1..=n).map(|i| json!({"id": format!("i{i}")})).collect()
+    }
+
+    fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn pages_by_token_with_the_next_offset_as_token_and_none_on_the_last_page() {
+        let paging = Pagination {
+            size: "pageSize".to_owned(),
+            style: Style::Token {
+                token: "pageToken".to_owned(),
+                next: "/nextPageToken".to_owned(),
+            },
+            items: lists::Items::Field("things".to_owned()),
+        };
+        let (first, next) = page(&paging, items(3), &query(&[("pageSize", "2")]));
+        assert_eq!((first.len(), next.as_deref()), (2, Some("2")));
+        let (last, next) = page(
+            &paging,
+            items(3),
+            &query(&[("pageSize", "2"), ("pageToken", "2")]),
+        );
+        assert_eq!((last, next), (vec![json!({"id": "i3"})], None));
+        let (all, next) = page(&paging, items(3), &query(&[("pageSize", "0")]));
+        assert_eq!((all.len(), next), (3, None));
+    }
+
+    #[test]
+    fn pages_after_the_last_items_id() {
+        let paging = Pagination {
+            size: "limit".to_owned(),
+            style: Style::Cursor {
+                cursor: "starting_after".to_owned(),
+                next: NextFrom::LastItem {
+                    field: "id".to_owned(),
+                    has_more: Some("/has_more".to_owned()),
+                },
+            },
+            items: lists::Items::Field("data".to_owned()),
+        };
+        let (first, next) = page(&paging, items(3), &query(&[("limit", "2")]));
+        assert_eq!((first.len(), next.as_deref()), (2, Some("i2")));
+        let q = query(&[("limit", "2"), ("starting_after", "i2")]);
+        let (last, next) = page(&paging, items(3), &q);
+        assert_eq!((last, next), (vec![json!({"id": "i3"})], None));
     }
 }
