@@ -66,9 +66,12 @@ async fn wrong_server() -> MockServer {
         .respond_with(ResponseTemplate::new(200).set_body_json(page))
         .mount(&server)
         .await;
+    // A read after the create answers another title than the create did.
+    let mut read = note("n1", "inbox");
+    read["title"] = json!("changed");
     Mock::given(method("GET"))
         .and(path("/notes/n1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(note("n1", "inbox")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(read))
         .with_priority(1)
         .mount(&server)
         .await;
@@ -113,6 +116,53 @@ fn each_semantic_check_fires_against_a_server_that_breaks_it() {
         titles.contains(&"page holds more items than pageSize asked for"),
         "{titles:?}"
     );
+    let titles = |id: &str| -> Vec<String> {
+        reported(&report, id)["failures"]
+            .as_array()
+            .expect("failures")
+            .iter()
+            .filter(|f| f["check"] == "response_echoes_request")
+            .filter_map(|f| f["title"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let created = titles("notes.create::201::valid");
+    assert_eq!(created, ["response does not echo the request at /title"]);
+    let lifecycle = titles("notes.create::lifecycle::create_read_delete");
+    assert!(
+        lifecycle.contains(&"read differs from the create's answer at /title".to_owned()),
+        "{lifecycle:?}"
+    );
+    drop(server);
+}
+
+#[test]
+fn a_next_page_token_that_never_changes_is_a_loop() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let server = rt.block_on(async {
+        let server = wrong_server().await;
+        // A first page of the right size, whose token leads back to itself.
+        let page = json!({
+            "notes": [note("n1", "inbox"), note("n2", "inbox")],
+            "nextPageToken": "again",
+        });
+        Mock::given(method("GET"))
+            .and(path("/notes"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        server
+    });
+    let (_, report) = run("looping", Some(&server.uri()));
+    let pages = reported(&report, "notes.list::pagination::pages");
+    let titles: Vec<&str> = pages["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .filter(|f| f["check"] == "pagination_conformance")
+        .filter_map(|f| f["title"].as_str())
+        .collect();
+    assert_eq!(titles, ["next-page token loops"], "{pages}");
     drop(server);
 }
 
