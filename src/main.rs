@@ -294,7 +294,24 @@ fn list(suite: &contractor::suite::Suite) -> String {
         suite.scenarios.len(),
         suite.scenarios.len() - ignored
     ));
+    out.push_str(&paging(&suite.api));
     out
+}
+
+/// Each list operation's pagination style as `contractor list` shows it, and "pagination not
+/// recognised" for one with page-ish query parameters but no style we know.
+fn paging(api: &contractor::spec::Api) -> String {
+    let notes: Vec<String> = api
+        .operations
+        .iter()
+        .filter_map(|op| {
+            contractor::spec::lists::pagination_note(api, op).map(|n| format!("  {}  {n}\n", op.id))
+        })
+        .collect();
+    if notes.is_empty() {
+        return String::new();
+    }
+    format!("list operations:\n{}", notes.concat())
 }
 
 /// What `contractor stub` serves, and what a suite needs to run against it.

@@ -1,7 +1,8 @@
 //! `error_code_conformance`: when the step expects a Google error code (`ALREADY_EXISTS`) or a
 //! request error (`CourseNotModifiable`), Google's error body
 //! `{"error": {"code", "message", "status"}}` carries them: `error.status` is the code and
-//! `error.message` starts with `@Reason `. Without either expectation it passes: other APIs'
+//! `error.message` starts with `@Reason `. Whatever the step expects, a Google error body's
+//! numeric `error.code` is the HTTP status it came with. Without an expectation, other APIs'
 //! error bodies are left to `response_schema_conformance`.
 
 use serde_json::Value;
@@ -14,6 +15,7 @@ const NAME: &str = "error_code_conformance";
 
 /// Fails an error body without the expected code or request error.
 pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
+    numeric_code(ctx, exchange)?;
     let code = ctx.expect.error_code.as_deref();
     let reason = ctx.expect.reason.as_deref();
     let wanted = match (code, reason) {
@@ -89,6 +91,31 @@ pub fn check(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Fails a Google error body whose numeric `error.code` is not the HTTP status.
+fn numeric_code(ctx: &CheckCtx<'_>, exchange: &Exchange) -> Result<(), Failure> {
+    let status = exchange.response.status;
+    let body = exchange.response.json();
+    let Some(code) = body
+        .as_ref()
+        .and_then(|b| b.get("error"))
+        .filter(|e| e.is_object())
+        .and_then(|e| e.get("code"))
+        .and_then(Value::as_u64)
+    else {
+        return Ok(());
+    };
+    if code == u64::from(status) {
+        return Ok(());
+    }
+    Err(Failure::new(
+        NAME,
+        format!("error.code {code} is not the status {status}"),
+        response_or_operation(ctx, exchange),
+        format!("error.code {status}, the HTTP status of the response"),
+        format!("error.code {code}"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -101,6 +128,32 @@ mod tests {
         let case = case("classroom.invitations.create");
         assert_eq!(case.run(check, &exchange(200, invitation())), Ok(()));
         assert_eq!(case.run(check, &raw(500, None, b"oops")), Ok(()));
+    }
+
+    #[test]
+    fn rejects_a_numeric_code_that_is_not_the_status_whatever_the_expectation() {
+        let ex = exchange(404, google_error(400, "NOT_FOUND", "nope"));
+        for case in [
+            case("classroom.invitations.get"),
+            case("classroom.invitations.get").expect_code("NOT_FOUND"),
+        ] {
+            let f = case.fails(check, NAME, &ex);
+            assert_eq!(f.title, "error.code 400 is not the status 404");
+            assert_eq!(f.actual, "error.code 400");
+        }
+    }
+
+    #[test]
+    fn passes_a_numeric_code_equal_to_the_status_and_bodies_without_one() {
+        let case = case("classroom.invitations.get");
+        let ex = exchange(404, google_error(404, "NOT_FOUND", "nope"));
+        assert_eq!(case.run(check, &ex), Ok(()));
+        let text_code = exchange(404, json!({"error": {"code": "NOT_FOUND"}}));
+        assert_eq!(case.run(check, &text_code), Ok(()));
+        assert_eq!(
+            case.run(check, &exchange(404, json!({"error": "nope"}))),
+            Ok(())
+        );
     }
 
     #[test]

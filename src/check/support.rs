@@ -56,6 +56,28 @@ pub fn essence(media_type: &str) -> String {
 
 pub use crate::spec::spec_pointer;
 
+/// The query of a URL as percent-decoded pairs (`+` is a space), in order.
+pub fn query_pairs(url: &str) -> Vec<(String, String)> {
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split('#').next().unwrap_or("");
+    let decode = |s: &str| crate::spec::percent_decode(&s.replace('+', " "));
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((n, v)) => (decode(n), decode(v)),
+            None => (decode(p), String::new()),
+        })
+        .collect()
+}
+
+/// The path of a URL, without query or fragment.
+pub fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    path.split(['?', '#']).next().unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,9 @@ use std::collections::HashSet;
 
 use super::{
     content_type_conformance, ensure_resource_availability, error_code_conformance,
-    max_response_time, not_a_server_error, response_headers_conformance,
-    response_schema_conformance, status_code_conformance, use_after_free, CheckCtx, Failure,
+    list_filter_conformance, max_response_time, not_a_server_error, pagination_conformance,
+    response_echoes_request, response_headers_conformance, response_schema_conformance,
+    status_code_conformance, use_after_free, CheckCtx, Failure,
 };
 use crate::run::Exchange;
 
@@ -102,6 +103,31 @@ pub const CHECKS: &[Check] = &[
         name: "response_headers_conformance",
         about: "required documented headers are present and match their schemas",
         run: response_headers_conformance::check,
+        reads_body: true,
+        gates_body: false,
+        default_on: true,
+    },
+    // Issue 10, response semantics: checks no peer has.
+    Check {
+        name: "response_echoes_request",
+        about: "a create or update answers the fields it was sent as sent, and a read after a create answers what the create did",
+        run: response_echoes_request::check,
+        reads_body: true,
+        gates_body: false,
+        default_on: true,
+    },
+    Check {
+        name: "list_filter_conformance",
+        about: "a list filtered by a query parameter naming an item field answers only items with the value sent",
+        run: list_filter_conformance::check,
+        reads_body: true,
+        gates_body: false,
+        default_on: true,
+    },
+    Check {
+        name: "pagination_conformance",
+        about: "a page holds at most the size sent, a walk of pages ends and repeats no item, an empty page has no next token",
+        run: pagination_conformance::check,
         reads_body: true,
         gates_body: false,
         default_on: true,

@@ -31,6 +31,8 @@ pub enum Outcome {
     },
     /// Create, read, list, delete, read again: the resource lifecycle.
     Lifecycle,
+    /// Create more items than a page holds, then walk the list's pages.
+    Pagination,
 }
 
 impl fmt::Display for Outcome {
@@ -44,6 +46,7 @@ impl fmt::Display for Outcome {
             } => write!(f, "{name}.{r}"),
             Outcome::ErrorCode { name, .. } => f.write_str(name),
             Outcome::Lifecycle => f.write_str("lifecycle"),
+            Outcome::Pagination => f.write_str("pagination"),
         }
     }
 }

@@ -9,6 +9,7 @@ mod codes;
 mod examples;
 mod lines;
 mod listing;
+pub mod lists;
 mod load;
 mod model;
 mod openapi;

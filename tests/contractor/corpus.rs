@@ -222,7 +222,7 @@ fn the_seed_as_listed_passes_against_the_emulator_with_a_trial_per_documented_er
     let (code, out, err) = contractor(&["run", "--spec", &seed, "--mirror", &mirror]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(
-        out.contains("23 scenarios: 23 passed, 0 failed, 0 ignored"),
+        out.contains("24 scenarios: 24 passed, 0 failed, 0 ignored"),
         "{out}"
     );
     assert!(

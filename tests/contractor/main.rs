@@ -29,6 +29,7 @@ mod report_text;
 mod review_regressions;
 mod scenarios;
 mod self_consistency;
+mod semantics;
 mod settings_file;
 mod spec_stub;
 mod stale;

@@ -312,7 +312,7 @@ impl<'a> Chain<'a> {
     }
 
     /// A fresh value for a client-chosen id, unique per scenario seed.
-    fn chosen_value(&self, op: &Operation, name: &str) -> String {
+    pub(super) fn chosen_value(&self, op: &Operation, name: &str) -> String {
         let schema = op
             .parameters
             .iter()

@@ -1,7 +1,8 @@
 //! Generation from the spec, for any spec, seedable, without network: a success scenario per
 //! operation, one scenario per documented error code (and reason) with a generic recipe where
-//! one exists, and a lifecycle scenario per resource. An outcome without a recipe still becomes
-//! a scenario, marked ignored with "no recipe: add one in scenarios/...".
+//! one exists, a lifecycle scenario per resource, and a paging scenario per list that pages in a
+//! style the spec shows. An outcome without a recipe still becomes a scenario, marked ignored
+//! with "no recipe: add one in scenarios/...".
 //!
 //! Reads schemas only through `spec::Schemas`. May import `spec` and the rest of `scenario`.
 
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 mod chain;
+mod paging;
 mod recipes;
 mod redirect;
 
@@ -70,6 +72,9 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
         if let Some(s) = lifecycle(api, graph, index, options) {
             out.push(s);
         }
+    }
+    for (index, _) in graph.resources.iter().enumerate() {
+        out.extend(paging::pages(api, graph, index, options));
     }
     for s in &mut out {
         s.tags.identities = needed_identities(api, s);

@@ -12,8 +12,9 @@ use serde_json::{json, Value};
 use super::media::{preferred_media, success_response, value_text};
 use super::stub::SpecStub;
 use crate::scenario::synth;
+use crate::spec::lists::{self, NextFrom, Pagination, Style};
 use crate::spec::{
-    id_candidates, names_an_item, Direction, IdSource, Method, Operation, Producer, Resource,
+    id_candidates, names_an_item, Api, Direction, IdSource, Method, Operation, Producer, Resource,
     ResponseSpec,
 };
 use crate::stub::{StubRequest, StubResponse};
@@ -61,7 +62,8 @@ impl SpecStub {
             }
         }
         if let Some(index) = self.api.graph().listed_by(op) {
-            if let Some(listed) = self.listing(index, &values, response, example) {
+            let query = &request.query;
+            if let Some(listed) = self.listing(op, index, &values, (response, example), query) {
                 return self.render(op, response, code, example, Some(listed));
             }
         }
@@ -149,7 +151,9 @@ impl SpecStub {
                 let item = if self.fits(response, &item) {
                     item
                 } else {
-                    let mut read = self.body_for(response, example, 0)?;
+                    // What the create answered, where the read's shape has room for it.
+                    let read = self.body_for(response, example, 0)?;
+                    let mut read = self.merge_fitting(response, read, Some(&item));
                     if let IdSource::Response(pointer) = &self.api.graph().resources[index].id {
                         if let Some(id) = item.pointer(pointer).cloned() {
                             set_at(&mut read, pointer, id);
@@ -180,11 +184,21 @@ impl SpecStub {
                     }
                 }
                 // A change that would break the documented item (a PATCH document, say)
-                // leaves the stored item as it was.
+                // leaves the stored item as it was, but for the fields that keep it valid: what
+                // a client writes comes back as written (`response_echoes_request`).
                 let kept = if self.fits(response, &updated) {
                     updated
                 } else {
-                    item
+                    let patch = serde_json::from_slice::<Value>(&request.body).ok();
+                    let mut merged = self.merge_fitting(response, item.clone(), patch.as_ref());
+                    if let Some(id) = id_pointer.as_deref().and_then(|p| item.pointer(p)) {
+                        set_at(&mut merged, id_pointer.as_deref().unwrap_or(""), id.clone());
+                    }
+                    if self.fits(response, &merged) {
+                        merged
+                    } else {
+                        item
+                    }
                 };
                 items.insert(k, kept.clone());
                 drop(store);
@@ -192,6 +206,24 @@ impl SpecStub {
             }
             _ => None,
         }
+    }
+
+    /// `item` with each field of `sent` written over it that leaves it valid for `response`.
+    fn merge_fitting(&self, response: &ResponseSpec, item: Value, sent: Option<&Value>) -> Value {
+        let (Value::Object(_), Some(Value::Object(sent))) = (&item, sent) else {
+            return item;
+        };
+        let mut item = item;
+        for (k, v) in sent {
+            let mut candidate = item.clone();
+            if let Value::Object(target) = &mut candidate {
+                target.insert(k.clone(), v.clone());
+            }
+            if self.fits(response, &candidate) {
+                item = candidate;
+            }
+        }
+        item
     }
 
     /// Whether `value` is valid for `response`'s preferred body schema (true without one).
@@ -271,7 +303,8 @@ impl SpecStub {
         // The merged item must still match the documented response; otherwise keep the
         // synthesized one (with its id).
         if !self.fits(response, &item) {
-            item = with_id(self.body_for(response, example, seq).unwrap_or(Value::Null));
+            let fresh = with_id(self.body_for(response, example, seq).unwrap_or(Value::Null));
+            item = with_id(self.merge_fitting(response, fresh, sent.as_ref()));
         }
         store
             .items
@@ -358,10 +391,11 @@ impl SpecStub {
     /// (a plain list, or the one list property of an object), when they fit it.
     fn listing(
         &self,
+        op: &Operation,
         index: usize,
         parents: &[&str],
-        response: &ResponseSpec,
-        example: Option<&str>,
+        (response, example): (&ResponseSpec, Option<&str>),
+        query: &[(String, String)],
     ) -> Option<Value> {
         let schema_ref = preferred_media(&response.content)?.schema.as_ref()?;
         let schema = self.api.schemas.get(schema_ref)?;
@@ -379,6 +413,12 @@ impl SpecStub {
                         .collect()
                 })
                 .unwrap_or_default()
+        };
+        let items = filtered(&self.api, op, items, query);
+        let paging = lists::pagination(&self.api, op);
+        let (items, next) = match &paging {
+            Some(p) => page(p, items, query),
+            None => (items, None),
         };
         let listed = if self.api.schemas.types(schema).contains(&"array") {
             Value::Array(items)
@@ -398,7 +438,49 @@ impl SpecStub {
                     self.fits(response, &candidate).then_some(candidate)
                 })?
         };
+        let listed = match &paging {
+            Some(p) => self.with_next(response, listed, p, next),
+            None => listed,
+        };
         self.fits(response, &listed).then_some(listed)
+    }
+
+    /// `listed` with the next page's token or cursor where `paging` says (`next`), or without
+    /// one on the last page (an empty string where the field is required).
+    fn with_next(
+        &self,
+        response: &ResponseSpec,
+        mut listed: Value,
+        paging: &Pagination,
+        next: Option<String>,
+    ) -> Value {
+        let pointer = match &paging.style {
+            Style::Token { next, .. }
+            | Style::Cursor {
+                next: NextFrom::Body(next),
+                ..
+            } => next.clone(),
+            Style::Cursor {
+                next: NextFrom::LastItem { has_more, .. },
+                ..
+            } => {
+                if let Some(has_more) = has_more {
+                    set_at(&mut listed, has_more, Value::Bool(next.is_some()));
+                }
+                return listed;
+            }
+            _ => return listed,
+        };
+        match next {
+            Some(token) => set_at(&mut listed, &pointer, Value::String(token)),
+            None => {
+                remove_at(&mut listed, &pointer);
+                if !self.fits(response, &listed) {
+                    set_at(&mut listed, &pointer, Value::String(String::new()));
+                }
+            }
+        }
+        listed
     }
 
     /// A fresh id for the property at `pointer` of the created item: the sequence number for
@@ -430,6 +512,81 @@ impl SpecStub {
         }
         json!(seq.to_string())
     }
+}
+
+/// `items` without those outside a filter of `query` (a query parameter naming an item field).
+fn filtered(
+    api: &Api,
+    op: &Operation,
+    items: Vec<Value>,
+    query: &[(String, String)],
+) -> Vec<Value> {
+    let names = lists::filters(api, op);
+    items
+        .into_iter()
+        .filter(|item| {
+            names.iter().all(|name| {
+                let sent: Vec<&str> = query
+                    .iter()
+                    .filter(|(n, _)| n == name)
+                    .flat_map(|(_, v)| v.split(','))
+                    .collect();
+                let Some(value) = item.get(name) else {
+                    return true;
+                };
+                sent.is_empty()
+                    || sent
+                        .iter()
+                        .any(|t| lists::matches_query(value, t) != Some(false))
+            })
+        })
+        .collect()
+}
+
+/// One page of `items` as `query` asks for it, and the next page's token or cursor when
+/// items are left: a token or cursor is the offset of the next page as text, or for
+/// `starting_after` the last item's id.
+fn page(
+    paging: &Pagination,
+    items: Vec<Value>,
+    query: &[(String, String)],
+) -> (Vec<Value>, Option<String>) {
+    let sent = |name: &str| {
+        query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let size = sent(&paging.size)
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .filter(|s| *s > 0);
+    let (position, last_item) = match &paging.style {
+        Style::Token { token, .. } => (token, None),
+        Style::Offset { offset } => (offset, None),
+        Style::Cursor { cursor, next } => match next {
+            NextFrom::LastItem { field, .. } => (cursor, Some(field)),
+            _ => (cursor, None),
+        },
+    };
+    let start = match (sent(position), last_item) {
+        (None, _) => 0,
+        (Some(id), Some(field)) => items
+            .iter()
+            .position(|i| i.get(field).is_some_and(|v| value_text(v) == id))
+            .map_or(items.len(), |at| at + 1),
+        (Some(offset), None) => offset.trim().parse::<usize>().unwrap_or(items.len()),
+    };
+    let start = start.min(items.len());
+    let end = size.map_or(items.len(), |n| (start + n).min(items.len()));
+    let page: Vec<Value> = items[start..end].to_vec();
+    let next = (end < items.len()).then(|| match last_item {
+        Some(field) => page
+            .last()
+            .and_then(|i| i.get(field))
+            .map_or_else(String::new, value_text),
+        None => end.to_string(),
+    });
+    (page, next)
 }
 
 /// The values of `op`'s path parameters, in path order.
@@ -478,5 +635,63 @@ fn set_at(item: &mut Value, pointer: &str, value: Value) {
     }
     if let (Some(last), Value::Object(map)) = (names.last(), target) {
         map.insert((*last).to_owned(), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(n: usize) -> Vec<Value> {
+        (1..=n).map(|i| json!({"id": format!("i{i}")})).collect()
+    }
+
+    fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn pages_by_token_with_the_next_offset_as_token_and_none_on_the_last_page() {
+        let paging = Pagination {
+            size: "pageSize".to_owned(),
+            style: Style::Token {
+                token: "pageToken".to_owned(),
+                next: "/nextPageToken".to_owned(),
+            },
+            items: lists::Items::Field("things".to_owned()),
+        };
+        let (first, next) = page(&paging, items(3), &query(&[("pageSize", "2")]));
+        assert_eq!((first.len(), next.as_deref()), (2, Some("2")));
+        let (last, next) = page(
+            &paging,
+            items(3),
+            &query(&[("pageSize", "2"), ("pageToken", "2")]),
+        );
+        assert_eq!((last, next), (vec![json!({"id": "i3"})], None));
+        let (all, next) = page(&paging, items(3), &query(&[("pageSize", "0")]));
+        assert_eq!((all.len(), next), (3, None));
+    }
+
+    #[test]
+    fn pages_after_the_last_items_id() {
+        let paging = Pagination {
+            size: "limit".to_owned(),
+            style: Style::Cursor {
+                cursor: "starting_after".to_owned(),
+                next: NextFrom::LastItem {
+                    field: "id".to_owned(),
+                    has_more: Some("/has_more".to_owned()),
+                },
+            },
+            items: lists::Items::Field("data".to_owned()),
+        };
+        let (first, next) = page(&paging, items(3), &query(&[("limit", "2")]));
+        assert_eq!((first.len(), next.as_deref()), (2, Some("i2")));
+        let q = query(&[("limit", "2"), ("starting_after", "i2")]);
+        let (last, next) = page(&paging, items(3), &q);
+        assert_eq!((last, next), (vec![json!({"id": "i3"})], None));
     }
 }

@@ -234,6 +234,33 @@ impl SpecStub {
         synth::valid_value(&self.api.schemas, schema, Direction::Response, seed).ok()
     }
 
+    /// `value` with a Google-style numeric `error.code` set to the status it is sent with
+    /// (`error_code_conformance`), when the schema still accepts it.
+    fn coded(&self, media: &crate::spec::MediaType, value: Value, code: u16) -> Value {
+        let wrong = value
+            .pointer("/error/code")
+            .and_then(Value::as_u64)
+            .is_some_and(|c| c != u64::from(code));
+        if !wrong {
+            return value;
+        }
+        let mut fixed = value.clone();
+        if let Some(Value::Object(error)) = fixed.get_mut("error") {
+            error.insert("code".to_owned(), Value::from(code));
+        }
+        let fits = media.schema.as_ref().is_none_or(|s| {
+            self.api
+                .schemas
+                .accepts(s, Direction::Response, &fixed)
+                .unwrap_or(false)
+        });
+        if fits {
+            fixed
+        } else {
+            value
+        }
+    }
+
     pub(super) fn render(
         &self,
         _op: &Operation,
@@ -254,6 +281,7 @@ impl SpecStub {
                 let value = body
                     .or_else(|| self.body_for(response, example, 0))
                     .unwrap_or(Value::Null);
+                let value = self.coded(media, value, code);
                 let bytes = if is_json(&media.name) {
                     serde_json::to_vec(&value).unwrap_or_default()
                 } else {
