@@ -309,7 +309,7 @@ fn prove_outcome(last: &mut Step, outcome: &Outcome) {
             }
             last.expect.reason.clone_from(reason);
         }
-        Outcome::Lifecycle => {}
+        Outcome::Lifecycle | Outcome::Coverage(_) => {}
     }
 }
 

@@ -31,6 +31,9 @@ pub enum Outcome {
     },
     /// Create, read, list, delete, read again: the resource lifecycle.
     Lifecycle,
+    /// A coverage probe beside the documented outcomes: `negative`, `boundary`,
+    /// `unsupported_method` or `examples`.
+    Coverage(String),
 }
 
 impl fmt::Display for Outcome {
@@ -44,6 +47,7 @@ impl fmt::Display for Outcome {
             } => write!(f, "{name}.{r}"),
             Outcome::ErrorCode { name, .. } => f.write_str(name),
             Outcome::Lifecycle => f.write_str("lifecycle"),
+            Outcome::Coverage(kind) => f.write_str(kind),
         }
     }
 }

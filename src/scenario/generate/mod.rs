@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 mod chain;
+mod coverage;
+mod faults;
 mod recipes;
 mod redirect;
 
@@ -19,6 +21,7 @@ use crate::scenario::model::{
 use crate::scenario::synth;
 use crate::spec::{Api, Direction, Graph, IdSource, Method, Operation, ParamLocation};
 use chain::{Chain, Prepared};
+pub use coverage::{Coverage, CAP_PER_OPERATION};
 use recipes::error;
 
 /// How to generate.
@@ -32,6 +35,10 @@ pub struct GenerateOptions {
     pub unprivileged_identity: Option<String>,
     /// Where hand-written scenarios for this API go, for the "no recipe" reason.
     pub scenario_dir: String,
+    /// Coverage scenarios beside the documented outcomes (negative, boundary, methods).
+    pub coverage: Coverage,
+    /// Further valid inputs per operation, seeded (`{operationId}::examples::{i}`).
+    pub examples: usize,
 }
 
 impl Default for GenerateOptions {
@@ -41,6 +48,8 @@ impl Default for GenerateOptions {
             default_identity: Some("default".to_owned()),
             unprivileged_identity: None,
             scenario_dir: "scenarios/<api>/".to_owned(),
+            coverage: Coverage::Off,
+            examples: 0,
         }
     }
 }
@@ -65,6 +74,7 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
                 out.extend(error(api, graph, op, code, reason, options));
             }
         }
+        out.extend(coverage::scenarios(api, graph, op, options));
     }
     for (index, _) in graph.resources.iter().enumerate() {
         if let Some(s) = lifecycle(api, graph, index, options) {

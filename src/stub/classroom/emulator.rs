@@ -571,8 +571,32 @@ fn parse_token(token: &str, query_key: u64) -> Option<usize> {
     (u64::from_str_radix(key, 16).ok()? == query_key).then_some(offset)
 }
 
+impl Emulator {
+    /// The methods a routed path declares, when the request's method is not one of them:
+    /// answered 405 with them in `Allow` (RFC 9110), as `unsupported_method` asks.
+    fn undeclared_method(&self, request: &StubRequest) -> Option<&'static str> {
+        let (route, _) = best_match(self.routes.iter().enumerate(), &request.path)?;
+        let allowed = match route {
+            0 => "GET, POST",
+            1 => "GET, DELETE",
+            2 => "POST",
+            _ => return None,
+        };
+        (!allowed.split(", ").any(|m| m == request.method)).then_some(allowed)
+    }
+}
+
 impl Responder for Emulator {
     fn respond(&self, request: &StubRequest) -> StubResponse {
+        if let Some(allowed) = self.undeclared_method(request) {
+            let message = format!("{} is not allowed on {}", request.method, request.path);
+            let mut response = StubResponse::json(
+                405,
+                &json!({"error": {"code": 405, "message": message, "status": "UNIMPLEMENTED"}}),
+            );
+            response.set_header("allow", allowed);
+            return response;
+        }
         let outcome = match self.caller(request) {
             None => Err(err(
                 "UNAUTHENTICATED",
