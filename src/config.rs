@@ -723,4 +723,25 @@ mod tests {
         let err = FileConfig::load(&path).unwrap_err().to_string();
         assert!(err.contains(":2:") && err.contains("targte"), "{err}");
     }
+
+    #[test]
+    fn coverage_and_examples_take_the_flag_then_the_environment_then_the_file() {
+        let path = write("coverage", "coverage = \"full\"\nexamples = 3\n");
+        let mut flags = Flags {
+            config: Some(path),
+            ..Flags::default()
+        };
+        let c = resolve(&flags, env_of(&[])).expect("resolve");
+        assert_eq!((c.coverage.as_deref(), c.examples), (Some("full"), Some(3)));
+        let env = [("CONTRACTOR_COVERAGE", "off"), ("CONTRACTOR_EXAMPLES", "2")];
+        let c = resolve(&flags, env_of(&env)).expect("resolve");
+        assert_eq!((c.coverage.as_deref(), c.examples), (Some("off"), Some(2)));
+        flags.coverage = Some("negative".to_owned());
+        flags.examples = Some(5);
+        let c = resolve(&flags, env_of(&env)).expect("resolve");
+        assert_eq!(
+            (c.coverage.as_deref(), c.examples),
+            (Some("negative"), Some(5))
+        );
+    }
 }
