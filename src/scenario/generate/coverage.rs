@@ -542,28 +542,27 @@ fn unsupported_method(
     Some(s)
 }
 
-/// `options.examples` further valid calls of `op`, each with its own seed.
+/// `options.examples` further valid calls of `op`, each the success scenario with its own
+/// seed (what it creates is cleaned up as the success scenario's is).
 fn examples(api: &Api, graph: &Graph, op: &Operation, options: &GenerateOptions) -> Vec<Scenario> {
     if super::success_status(op).is_none() {
         return Vec::new();
     }
-    let outcome = Outcome::Coverage("examples".to_owned());
     (0..options.examples)
         .filter_map(|i| {
-            let variant = i.to_string();
             let seed = scenario_seed(options, &format!("{}::examples::{i}", op.id));
-            let prepared = Chain::new(api, graph, options, seed)
-                .prepare(op, None)
-                .ok()?;
-            let mut call = prepared.call.clone();
-            call.expect = StepExpect {
-                probe: Some(Probe::Positive {
-                    field: String::new(),
-                    value: format!("example-{i}"),
-                }),
-                ..expect_success(op)
-            };
-            Some(with_setup(op, outcome.clone(), &variant, &prepared, call))
+            let mut s = super::success_seeded(api, graph, op, options, seed);
+            if s.ignored.is_some() {
+                return None;
+            }
+            let call = s.steps.last_mut()?;
+            call.expect.probe = Some(Probe::Positive {
+                field: String::new(),
+                value: format!("example-{i}"),
+            });
+            s.outcome = Outcome::Coverage("examples".to_owned());
+            s.id = Scenario::make_id(&op.id, &s.outcome, &i.to_string());
+            Some(s)
         })
         .collect()
 }

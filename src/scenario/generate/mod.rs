@@ -272,6 +272,19 @@ fn unprepared(op: &Operation, outcome: Outcome, why: String) -> Scenario {
 }
 
 fn success(api: &Api, graph: &Graph, op: &Operation, options: &GenerateOptions) -> Scenario {
+    let seed = scenario_seed(options, &format!("{}::success", op.id));
+    success_seeded(api, graph, op, options, seed)
+}
+
+/// The success scenario of `op` with values from `seed`: the call, the setup it needs, and
+/// the cleanup of what it and its setup create.
+fn success_seeded(
+    api: &Api,
+    graph: &Graph,
+    op: &Operation,
+    options: &GenerateOptions,
+    seed: u64,
+) -> Scenario {
     let Some(status) = success_status(op) else {
         let outcome = Outcome::Success(200);
         return scenario(
@@ -284,7 +297,6 @@ fn success(api: &Api, graph: &Graph, op: &Operation, options: &GenerateOptions) 
         );
     };
     let outcome = Outcome::Success(status);
-    let seed = scenario_seed(options, &format!("{}::success", op.id));
     let prepared = match Chain::new(api, graph, options, seed).prepare(op, None) {
         Ok(p) => p,
         Err(why) => return unprepared(op, outcome, why),
