@@ -16,6 +16,9 @@ use crate::error::{Error, Location};
 pub const DEFAULT_FILE: &str = "contractor.toml";
 /// The per-request timeout when no source sets one, seconds.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// The coverage depth when no source sets one: one-fault negative requests, missing required
+/// headers and undeclared methods, capped per operation; boundary values only on request.
+pub const DEFAULT_COVERAGE: &str = "negative";
 /// The whole run's budget when no source sets one, seconds.
 pub const DEFAULT_TIME_BUDGET_SECS: u64 = 30 * 60;
 
@@ -60,6 +63,11 @@ pub struct Config {
     pub identity_vars: BTreeMap<String, String>,
     /// Fixture values given directly (`${fixtures.NAME}`), over those of the fixture file.
     pub fixture_values: BTreeMap<String, String>,
+    /// Coverage depth, `off`, `negative` or `full` (default: [`DEFAULT_COVERAGE`]); parsed
+    /// where scenarios are generated.
+    pub coverage: Option<String>,
+    /// Further valid inputs per operation (`--examples N`; default none).
+    pub examples: Option<u64>,
 }
 
 impl Config {
@@ -120,6 +128,10 @@ pub struct FileConfig {
     /// Checks switched off.
     #[serde(default)]
     pub checks_off: Vec<String>,
+    /// Coverage depth: `off`, `negative` or `full`.
+    pub coverage: Option<String>,
+    /// Further valid inputs per operation.
+    pub examples: Option<u64>,
 }
 
 impl FileConfig {
@@ -210,6 +222,10 @@ pub struct Flags {
     pub junit: Option<PathBuf>,
     /// `--json FILE`.
     pub json: Option<PathBuf>,
+    /// `--coverage off|negative|full`.
+    pub coverage: Option<String>,
+    /// `--examples N`.
+    pub examples: Option<u64>,
 }
 
 /// The environment as [`resolve`] reads it: `CONTRACTOR_*` variables, an empty value unset.
@@ -232,6 +248,8 @@ pub fn process_env(name: &str) -> Option<String> {
 /// | allow mutations | `--allow-mutations` | `CONTRACTOR_ALLOW_MUTATIONS` | `allow_mutations` |
 /// | checks off | `--check-off` | `CONTRACTOR_CHECKS_OFF` (comma-separated) | `checks_off` |
 /// | seed | `--seed` | `CONTRACTOR_SEED` | – |
+/// | coverage | `--coverage` | `CONTRACTOR_COVERAGE` | `coverage` |
+/// | examples per operation | `--examples` | `CONTRACTOR_EXAMPLES` | `examples` |
 /// | reports | `--junit`, `--json` | `CONTRACTOR_JUNIT`, `CONTRACTOR_JSON` | – |
 pub fn resolve(flags: &Flags, env: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
     let explicit = flags
@@ -292,6 +310,12 @@ pub fn resolve(flags: &Flags, env: impl Fn(&str) -> Option<String>) -> Result<Co
         mirrors: sources.mirrors(),
         identity_vars: file.identities.clone(),
         fixture_values: fixture_values(&flags.fixture_values, &file.fixtures)?,
+        coverage: flags
+            .coverage
+            .clone()
+            .or_else(|| env("CONTRACTOR_COVERAGE"))
+            .or(file.coverage.clone()),
+        examples: sources.number(flags.examples, "CONTRACTOR_EXAMPLES", file.examples)?,
     })
 }
 
@@ -698,5 +722,26 @@ mod tests {
         let path = write("unknown", "target = \"http://127.0.0.1:1\"\ntargte = 1\n");
         let err = FileConfig::load(&path).unwrap_err().to_string();
         assert!(err.contains(":2:") && err.contains("targte"), "{err}");
+    }
+
+    #[test]
+    fn coverage_and_examples_take_the_flag_then_the_environment_then_the_file() {
+        let path = write("coverage", "coverage = \"full\"\nexamples = 3\n");
+        let mut flags = Flags {
+            config: Some(path),
+            ..Flags::default()
+        };
+        let c = resolve(&flags, env_of(&[])).expect("resolve");
+        assert_eq!((c.coverage.as_deref(), c.examples), (Some("full"), Some(3)));
+        let env = [("CONTRACTOR_COVERAGE", "off"), ("CONTRACTOR_EXAMPLES", "2")];
+        let c = resolve(&flags, env_of(&env)).expect("resolve");
+        assert_eq!((c.coverage.as_deref(), c.examples), (Some("off"), Some(2)));
+        flags.coverage = Some("negative".to_owned());
+        flags.examples = Some(5);
+        let c = resolve(&flags, env_of(&env)).expect("resolve");
+        assert_eq!(
+            (c.coverage.as_deref(), c.examples),
+            (Some("negative"), Some(5))
+        );
     }
 }

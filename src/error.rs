@@ -77,6 +77,21 @@ impl Location {
         }
     }
 
+    /// The same file, one level up: the path item of an operation's location.
+    pub fn parent(&self) -> Self {
+        let pointer = self
+            .pointer
+            .rsplit_once('/')
+            .map_or("", |(up, _)| up)
+            .to_owned();
+        Location {
+            file: self.file.clone(),
+            pointer,
+            line_col: None,
+            lines: self.lines.clone(),
+        }
+    }
+
     /// The 1-based line this location points at: its own line, else the line the loader
     /// recorded for its pointer (or the pointer's deepest recorded ancestor).
     pub fn line(&self) -> Option<u64> {

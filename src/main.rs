@@ -128,6 +128,14 @@ struct SuiteArgs {
     /// Switch on a fault in the embedded stub (repeatable), to see the checks bite.
     #[arg(long = "mutant", value_name = "NAME")]
     mutants: Vec<String>,
+    /// Coverage scenarios beside the documented outcomes: off, negative (one-fault requests,
+    /// missing required headers, undeclared methods) or full (also boundary values)
+    /// [default: negative]
+    #[arg(long, value_name = "off|negative|full")]
+    coverage: Option<String>,
+    /// Send N further seeded valid inputs per operation (`{operationId}::examples::{i}`)
+    #[arg(long, value_name = "N")]
+    examples: Option<u64>,
     /// Varies generated values (default: a new seed each run, printed at the end)
     #[arg(long)]
     seed: Option<u64>,
@@ -175,6 +183,8 @@ impl SuiteArgs {
             checks_off: self.checks_off.clone(),
             mutants: self.mutants.clone(),
             seed: self.seed,
+            coverage: self.coverage.clone(),
+            examples: self.examples,
             fixture_values: self.fixture_values.clone(),
             allow_mutations: self.allow_mutations,
             rate: self.rate.clone(),

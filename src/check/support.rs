@@ -78,6 +78,23 @@ pub fn url_path(url: &str) -> &str {
     path.split(['?', '#']).next().unwrap_or("")
 }
 
+/// Where a probed field is defined: the parameter (`query.limit`, `header.X-Api-Key`,
+/// `path.petId`), the request body (`body`, `body.name`), else the operation.
+pub fn field_location(ctx: &CheckCtx<'_>, field: &str) -> Location {
+    let op = ctx.operation;
+    let (place, name) = field.split_once('.').unwrap_or((field, ""));
+    if place == "body" {
+        return op
+            .request_body
+            .as_ref()
+            .map_or_else(|| op.location.clone(), |b| b.location.clone());
+    }
+    op.parameters
+        .iter()
+        .find(|p| p.location.as_str() == place && p.name.eq_ignore_ascii_case(name))
+        .map_or_else(|| op.location.clone(), |p| p.location_in_spec.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 
 use super::{
-    content_type_conformance, ensure_resource_availability, error_code_conformance,
-    list_filter_conformance, max_response_time, not_a_server_error, pagination_conformance,
-    response_echoes_request, response_headers_conformance, response_schema_conformance,
-    status_code_conformance, use_after_free, CheckCtx, Failure,
+    content_type_conformance, ensure_resource_availability, error_code_conformance, ignored_auth,
+    list_filter_conformance, max_response_time, missing_required_header, negative_data_rejection,
+    not_a_server_error, pagination_conformance, positive_data_acceptance, response_echoes_request,
+    response_headers_conformance, response_schema_conformance, status_code_conformance,
+    unsupported_method, use_after_free, CheckCtx, Failure,
 };
 use crate::run::Exchange;
 
@@ -63,6 +64,48 @@ pub const CHECKS: &[Check] = &[
         name: "use_after_free",
         about: "a resource deleted earlier in the scenario is no longer available",
         run: use_after_free::check,
+        reads_body: false,
+        gates_body: false,
+        default_on: true,
+    },
+    // The probes: each judges only a step that probes on purpose (`StepExpect.probe`).
+    Check {
+        name: "negative_data_rejection",
+        about: "a request with one invalid value on purpose is refused with a 4xx",
+        run: negative_data_rejection::check,
+        reads_body: false,
+        gates_body: false,
+        default_on: true,
+    },
+    Check {
+        name: "positive_data_acceptance",
+        about:
+            "a request the spec allows (a boundary, a random valid input) is not refused with a 4xx",
+        run: positive_data_acceptance::check,
+        reads_body: false,
+        gates_body: false,
+        default_on: true,
+    },
+    Check {
+        name: "missing_required_header",
+        about: "a request without a required header is refused with a 4xx",
+        run: missing_required_header::check,
+        reads_body: false,
+        gates_body: false,
+        default_on: true,
+    },
+    Check {
+        name: "unsupported_method",
+        about: "a method the path does not declare gets 405 with Allow listing the declared ones",
+        run: unsupported_method::check,
+        reads_body: false,
+        gates_body: false,
+        default_on: true,
+    },
+    Check {
+        name: "ignored_auth",
+        about: "a credential no one issued is not served with a 2xx",
+        run: ignored_auth::check,
         reads_body: false,
         gates_body: false,
         default_on: true,

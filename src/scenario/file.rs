@@ -328,7 +328,7 @@ fn prove_outcome(last: &mut Step, outcome: &Outcome) {
             }
             last.expect.reason.clone_from(reason);
         }
-        Outcome::Lifecycle | Outcome::Pagination => {}
+        Outcome::Lifecycle | Outcome::Pagination | Outcome::Coverage(_) => {}
     }
 }
 

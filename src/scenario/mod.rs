@@ -8,7 +8,7 @@ mod model;
 pub mod synth;
 
 pub use file::{load_dir, load_file, merge, ScenarioFile};
-pub use generate::{generate, GenerateOptions};
+pub use generate::{generate, Coverage, GenerateOptions, CAP_PER_OPERATION};
 pub use model::{
     any_of, CaptureFrom, Origin, Outcome, Probe, Scenario, Step, StepExpect, Tags,
     INVALID_CREDENTIAL, INVALID_IDENTITY,

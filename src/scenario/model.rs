@@ -33,6 +33,9 @@ pub enum Outcome {
     Lifecycle,
     /// Create more items than a page holds, then walk the list's pages.
     Pagination,
+    /// A coverage probe beside the documented outcomes: `negative`, `boundary`,
+    /// `unsupported_method` or `examples`.
+    Coverage(String),
 }
 
 impl fmt::Display for Outcome {
@@ -47,6 +50,7 @@ impl fmt::Display for Outcome {
             Outcome::ErrorCode { name, .. } => f.write_str(name),
             Outcome::Lifecycle => f.write_str("lifecycle"),
             Outcome::Pagination => f.write_str("pagination"),
+            Outcome::Coverage(kind) => f.write_str(kind),
         }
     }
 }

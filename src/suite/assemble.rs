@@ -195,6 +195,15 @@ fn gather_scenarios(
             || "scenarios/<api>/".to_owned(),
             |d| format!("{}/", d.display()),
         ),
+        coverage: config
+            .coverage
+            .as_deref()
+            .unwrap_or(crate::config::DEFAULT_COVERAGE)
+            .parse()
+            .map_err(Error::Usage)?,
+        examples: config
+            .examples
+            .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX)),
     };
     let generated = scenario::generate(api, &options);
     let files = match &scenario_dir {

@@ -11,6 +11,7 @@ mod attribution;
 mod chains;
 mod classroom;
 mod corpus;
+mod coverage;
 mod coverage_and_rate;
 mod faults;
 mod gates;

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 mod chain;
+mod coverage;
+mod faults;
 mod paging;
 mod recipes;
 mod redirect;
@@ -21,6 +23,7 @@ use crate::scenario::model::{
 use crate::scenario::synth;
 use crate::spec::{Api, Direction, Graph, IdSource, Method, Operation, ParamLocation};
 use chain::{Chain, Prepared};
+pub use coverage::{Coverage, CAP_PER_OPERATION};
 use recipes::error;
 
 /// How to generate.
@@ -34,6 +37,10 @@ pub struct GenerateOptions {
     pub unprivileged_identity: Option<String>,
     /// Where hand-written scenarios for this API go, for the "no recipe" reason.
     pub scenario_dir: String,
+    /// Coverage scenarios beside the documented outcomes (negative, boundary, methods).
+    pub coverage: Coverage,
+    /// Further valid inputs per operation, seeded (`{operationId}::examples::{i}`).
+    pub examples: usize,
 }
 
 impl Default for GenerateOptions {
@@ -43,6 +50,8 @@ impl Default for GenerateOptions {
             default_identity: Some("default".to_owned()),
             unprivileged_identity: None,
             scenario_dir: "scenarios/<api>/".to_owned(),
+            coverage: Coverage::Off,
+            examples: 0,
         }
     }
 }
@@ -67,6 +76,7 @@ pub fn generate(api: &Api, options: &GenerateOptions) -> Vec<Scenario> {
                 out.extend(error(api, graph, op, code, reason, options));
             }
         }
+        out.extend(coverage::scenarios(api, graph, op, options));
     }
     for (index, _) in graph.resources.iter().enumerate() {
         if let Some(s) = lifecycle(api, graph, index, options) {
@@ -267,6 +277,19 @@ fn unprepared(op: &Operation, outcome: Outcome, why: String) -> Scenario {
 }
 
 fn success(api: &Api, graph: &Graph, op: &Operation, options: &GenerateOptions) -> Scenario {
+    let seed = scenario_seed(options, &format!("{}::success", op.id));
+    success_seeded(api, graph, op, options, seed)
+}
+
+/// The success scenario of `op` with values from `seed`: the call, the setup it needs, and
+/// the cleanup of what it and its setup create.
+fn success_seeded(
+    api: &Api,
+    graph: &Graph,
+    op: &Operation,
+    options: &GenerateOptions,
+    seed: u64,
+) -> Scenario {
     let Some(status) = success_status(op) else {
         let outcome = Outcome::Success(200);
         return scenario(
@@ -279,7 +302,6 @@ fn success(api: &Api, graph: &Graph, op: &Operation, options: &GenerateOptions) 
         );
     };
     let outcome = Outcome::Success(status);
-    let seed = scenario_seed(options, &format!("{}::success", op.id));
     let prepared = match Chain::new(api, graph, options, seed).prepare(op, None) {
         Ok(p) => p,
         Err(why) => return unprepared(op, outcome, why),

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::chain::{prune, Chain};
 use super::{scenario, scenario_seed, GenerateOptions};
-use crate::scenario::model::{Outcome, Scenario, Step};
+use crate::scenario::model::{Outcome, Probe, Scenario, Step};
 use crate::scenario::synth;
 use crate::scenario::INVALID_IDENTITY;
 use crate::spec::{
@@ -299,6 +299,8 @@ impl Recipe<'_> {
                 if op.needs_credentials() {
                     let mut wrong = base.clone();
                     wrong.identity = Some(INVALID_IDENTITY.to_owned());
+                    // `ignored_auth` judges it: a credential no one issued must not be served.
+                    wrong.expect.probe = Some(Probe::InvalidAuth);
                     out.push(("invalid_credentials", wrong));
                 }
                 out
