@@ -270,6 +270,7 @@ impl Reader<'_> {
             .id
             .unwrap_or_else(|| Scenario::make_id(&operation, &outcome, &variant));
         let tags = self.tags(&steps, &cleanup, entry.mutates);
+        let ignored = self.undocumented(&operation, &outcome);
         Some(Scenario {
             id,
             operation,
@@ -281,7 +282,25 @@ impl Reader<'_> {
                 path: self.path.to_owned(),
                 line: Some(line),
             },
-            ignored: None,
+            ignored,
+        })
+    }
+
+    /// Why a scenario cannot prove its outcome against this spec: the operation documents
+    /// neither its error code nor its status (the same operation in another version of the
+    /// spec may). A documented outcome, or a lifecycle, pagination or coverage one: `None`.
+    fn undocumented(&self, operation: &str, outcome: &Outcome) -> Option<String> {
+        let op = self.api.operation(operation)?;
+        let documented = match outcome {
+            Outcome::Success(status) => op.documentation_of(*status).is_some(),
+            Outcome::ErrorCode { name, status, .. } => {
+                op.error_codes.iter().any(|c| &c.name == name)
+                    || status.is_some_and(|s| op.documentation_of(s).is_some())
+            }
+            Outcome::Lifecycle | Outcome::Pagination | Outcome::Coverage(_) => true,
+        };
+        (!documented).then(|| {
+            format!("{operation} does not document {outcome} in this spec: nothing to prove")
         })
     }
 
