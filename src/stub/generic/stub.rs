@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::media::{is_json, preferred_media, value_text};
+use super::media::{accepted, is_json, preferred_media, value_text, weight};
 use super::resources::Store;
+use super::validate::Refusal;
 use crate::scenario::synth;
 use crate::spec::{Api, Direction, Method, Operation, ResponseSpec, StatusKey};
 use crate::stub::mutants::Mutant;
@@ -206,14 +207,21 @@ impl SpecStub {
                 return self.reject(op, 403, "the identity has no rights here");
             }
         }
-        if let Err(problem) = self.validate(op, &params, request) {
-            // 400 for malformed input; 422 when only that is documented.
-            let code = if documents(op, 422) && !documents(op, 400) {
-                422
-            } else {
-                400
-            };
-            return self.reject(op, code, &problem);
+        if let Some(problem) = unacceptable(op, request) {
+            return self.reject(op, 406, &problem);
+        }
+        match self.validate(op, &params, request) {
+            Ok(()) => {}
+            Err(Refusal::UnsupportedMediaType(problem)) => return self.reject(op, 415, &problem),
+            Err(Refusal::Invalid(problem)) => {
+                // 400 for malformed input; 422 when only that is documented.
+                let code = if documents(op, 422) && !documents(op, 400) {
+                    422
+                } else {
+                    400
+                };
+                return self.reject(op, code, &problem);
+            }
         }
         self.succeed(op, &params, request, prefer.example.as_deref())
     }
@@ -339,6 +347,26 @@ impl Responder for SpecStub {
         };
         self.mutate(op, response)
     }
+}
+
+/// Why the request's `Accept` takes none of the media types `op`'s responses are documented
+/// in (`*/*`, `type/*` and `q=0` honoured); `None` when it takes one, or when `op` documents
+/// no response body at all.
+fn unacceptable(op: &Operation, request: &StubRequest) -> Option<String> {
+    let accept = accepted(&request.headers);
+    let offered: Vec<&str> = op
+        .responses
+        .iter()
+        .flat_map(|r| &r.content)
+        .map(|m| m.name.as_str())
+        .collect();
+    if accept.is_empty() || offered.is_empty() || offered.iter().any(|m| weight(&accept, m) > 0.0) {
+        return None;
+    }
+    Some(format!(
+        "none of the documented media types ({}) is acceptable",
+        offered.join(", ")
+    ))
 }
 
 /// Whether `op` documents exactly `status`.
