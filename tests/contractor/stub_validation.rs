@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use contractor::stub::{Responder, SpecStub, StubRequest, StubResponse};
+use serde_json::json;
 
 use crate::support::*;
 
@@ -240,4 +241,31 @@ fn xml_bodies_are_read_by_their_xml_objects_and_validated() {
     ] {
         assert_eq!(post(&stub, XML, body), 400, "{why}");
     }
+}
+
+/// Schemathesis' `response_schema_conformance` on PagerDuty SCIM: a created item kept what
+/// the request sent, `writeOnly` `timezone` included, and echoed it. It never answers them.
+#[test]
+fn a_created_item_never_answers_its_write_only_properties() {
+    let stub = stub();
+    let account = r#"{"name": "ada", "password": "pw", "profile": {"pin": "1", "bio": "hi"}}"#;
+    let request = |method: &str, path: &str, body: &str| StubRequest {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        query: Vec::new(),
+        headers: vec![("content-type".to_owned(), JSON.to_owned())],
+        body: body.as_bytes().to_vec(),
+    };
+    let created = stub.respond(&request("POST", "/accounts", account));
+    assert_eq!(created.status, 201);
+    let body = created.json_body().expect("json");
+    assert_eq!((&body["name"], &body["profile"]["bio"]), (&json!("ada"), &json!("hi")));
+    assert!(body.get("password").is_none(), "{body}");
+    assert!(body["profile"].get("pin").is_none(), "{body}");
+    let id = &body["id"];
+    let read = stub.respond(&request("GET", &format!("/accounts/{id}"), ""));
+    assert_eq!(read.status, 200);
+    let body = read.json_body().expect("json");
+    assert_eq!(body["name"], "ada");
+    assert!(body.get("password").is_none(), "{body}");
 }
