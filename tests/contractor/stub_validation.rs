@@ -80,6 +80,53 @@ fn an_accept_header_no_documented_media_type_meets_is_refused_with_406() {
     }
 }
 
+/// Where the response is documented in XML too and the client accepts only XML, the body is
+/// written as XML by the schema's `xml` objects (root name, attribute, wrapped array), not
+/// sent as JSON the client said it cannot take.
+#[test]
+fn an_accept_only_xml_meets_gets_the_body_written_as_xml() {
+    let stub = stub();
+    let note = r#"{"title": "milk", "pinned": true, "lang": "en", "tags": ["a", "b"]}"#;
+    let ask = |accept: &str| {
+        stub.respond(&StubRequest {
+            method: "POST".to_owned(),
+            path: "/notes".to_owned(),
+            query: Vec::new(),
+            headers: vec![
+                ("content-type".to_owned(), JSON.to_owned()),
+                ("accept".to_owned(), accept.to_owned()),
+            ],
+            body: note.as_bytes().to_vec(),
+        })
+    };
+    let r = ask("application/xml");
+    assert_eq!((r.status, r.header("content-type")), (201, Some(XML)));
+    let text = String::from_utf8(r.body.clone()).expect("utf-8");
+    let document = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = document.root_element();
+    assert_eq!(root.tag_name().name(), "note", "{text}");
+    assert_eq!(root.attribute("lang"), Some("en"), "{text}");
+    let child = |name: &str| root.children().find(|c| c.tag_name().name() == name);
+    assert_eq!(
+        child("title").and_then(|t| t.text()),
+        Some("milk"),
+        "{text}"
+    );
+    let tags: Vec<&str> = child("tags")
+        .expect("a wrapped array")
+        .children()
+        .filter(|c| c.tag_name().name() == "tag")
+        .filter_map(|c| c.text())
+        .collect();
+    assert_eq!(tags, ["a", "b"], "{text}");
+    let r = ask("application/xml;q=0.5, application/json");
+    assert_eq!(
+        r.header("content-type"),
+        Some(JSON),
+        "JSON while it is acceptable"
+    );
+}
+
 #[test]
 fn a_body_of_a_content_type_the_operation_does_not_declare_is_refused_with_415() {
     let stub = stub();
@@ -259,7 +306,10 @@ fn a_created_item_never_answers_its_write_only_properties() {
     let created = stub.respond(&request("POST", "/accounts", account));
     assert_eq!(created.status, 201);
     let body = created.json_body().expect("json");
-    assert_eq!((&body["name"], &body["profile"]["bio"]), (&json!("ada"), &json!("hi")));
+    assert_eq!(
+        (&body["name"], &body["profile"]["bio"]),
+        (&json!("ada"), &json!("hi"))
+    );
     assert!(body.get("password").is_none(), "{body}");
     assert!(body["profile"].get("pin").is_none(), "{body}");
     let id = &body["id"];

@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::media::{accepted, is_json, preferred_media, value_text, weight};
+use super::media::{accepted, is_json, is_xml, preferred_media, value_text, weight};
 use super::resources::Store;
 use super::validate::Refusal;
+use super::xml;
 use crate::scenario::synth;
 use crate::spec::{Api, Direction, Method, Operation, ResponseSpec, StatusKey};
 use crate::stub::mutants::Mutant;
@@ -294,6 +295,38 @@ impl SpecStub {
         out
     }
 
+    /// The response in a media type the request's `Accept` takes: a JSON body the client
+    /// does not accept is written as XML when its status is documented in an acceptable XML
+    /// type (`Accept: application/xml` on the Swagger Petstore).
+    fn negotiate(
+        &self,
+        op: &Operation,
+        request: &StubRequest,
+        mut response: StubResponse,
+    ) -> StubResponse {
+        let accept = accepted(&request.headers);
+        let current = response.header("content-type").unwrap_or_default();
+        if accept.is_empty() || !is_json(current) || weight(&accept, current) > 0.0 {
+            return response;
+        }
+        let media = op.response_for(response.status).and_then(|documented| {
+            documented
+                .content
+                .iter()
+                .find(|m| is_xml(&m.name) && weight(&accept, &m.name) > 0.0)
+        });
+        let Some(media) = media else {
+            return response;
+        };
+        let Ok(value) = serde_json::from_slice::<Value>(&response.body) else {
+            return response;
+        };
+        let schema = media.schema.as_ref().and_then(|s| self.api.schemas.get(s));
+        response.body = xml::write(&self.api, schema, "root", &value).into_bytes();
+        response.set_header("content-type", &media.name);
+        response
+    }
+
     fn mutate(&self, op: Option<&Operation>, mut response: StubResponse) -> StubResponse {
         if self.mutants.contains(&Mutant::ServerErrorOnList) && op.is_some_and(is_list) {
             response = StubResponse::json(500, &json!({"error": "internal error"}));
@@ -344,6 +377,10 @@ impl Responder for SpecStub {
         let op = match self.route(&request.path, &request.method) {
             Routed::Op(i, _) => Some(&self.api.operations[i]),
             _ => None,
+        };
+        let response = match op {
+            Some(op) => self.negotiate(op, request, response),
+            None => response,
         };
         self.mutate(op, response)
     }

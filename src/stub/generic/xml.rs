@@ -179,3 +179,122 @@ fn object(api: &Api, schema: &Value, node: Node, depth: usize) -> Value {
     }
     Value::Object(out)
 }
+
+/// `value` written as the XML its schema's `xml` objects describe (the inverse of [`read`]):
+/// the root element is named by the schema's `xml.name`, else `root`; a top-level array
+/// wraps its items in it.
+pub(super) fn write(api: &Api, schema: Option<&Value>, root: &str, value: &Value) -> String {
+    let tag = schema.and_then(|s| xml_name(api, s)).unwrap_or(root);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    if let Value::Array(items) = value {
+        let items_schema = schema.and_then(|s| api.schemas.keyword(s, "items"));
+        let item_tag = items_schema
+            .and_then(|i| xml_name(api, i))
+            .unwrap_or("item");
+        out.push_str(&format!("<{}>", name(tag)));
+        for item in items {
+            write_value(api, items_schema, item_tag, item, &mut out, 1);
+        }
+        out.push_str(&format!("</{}>", name(tag)));
+    } else {
+        write_value(api, schema, tag, value, &mut out, 0);
+    }
+    out
+}
+
+fn write_value(
+    api: &Api,
+    schema: Option<&Value>,
+    tag: &str,
+    value: &Value,
+    out: &mut String,
+    depth: usize,
+) {
+    let tag = name(tag);
+    match value {
+        Value::Object(fields) if depth < MAX_DEPTH => {
+            let property = |field: &str| schema.and_then(|s| api.schemas.property(s, field));
+            out.push_str(&format!("<{tag}"));
+            for (field, v) in fields {
+                let p = property(field);
+                if p.is_some_and(|p| xml_flag(api, p, "attribute")) && !v.is_object() {
+                    let attribute = p.and_then(|p| xml_name(api, p)).unwrap_or(field);
+                    out.push_str(&format!(" {}=\"{}\"", name(attribute), escape(&text_of(v))));
+                }
+            }
+            out.push('>');
+            for (field, v) in fields {
+                let p = property(field);
+                if p.is_some_and(|p| xml_flag(api, p, "attribute")) && !v.is_object() {
+                    continue;
+                }
+                let child = p.and_then(|p| xml_name(api, p)).unwrap_or(field);
+                match v {
+                    Value::Array(items) => {
+                        let items_schema = p.and_then(|p| api.schemas.keyword(p, "items"));
+                        let item_tag = items_schema.and_then(|i| xml_name(api, i)).unwrap_or(child);
+                        let wrapped = p.is_some_and(|p| xml_flag(api, p, "wrapped"));
+                        if wrapped {
+                            out.push_str(&format!("<{}>", name(child)));
+                        }
+                        for item in items {
+                            write_value(api, items_schema, item_tag, item, out, depth + 1);
+                        }
+                        if wrapped {
+                            out.push_str(&format!("</{}>", name(child)));
+                        }
+                    }
+                    _ => write_value(api, p, child, v, out, depth + 1),
+                }
+            }
+            out.push_str(&format!("</{tag}>"));
+        }
+        Value::Null => out.push_str(&format!("<{tag}/>")),
+        other => out.push_str(&format!("<{tag}>{}</{tag}>", escape(&text_of(other)))),
+    }
+}
+
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A property name as an XML name: characters XML names cannot hold become `_`, and a name
+/// that cannot start one gets a leading `_`.
+fn name(raw: &str) -> String {
+    let mut out: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "_-.:".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !out.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        out.insert(0, '_');
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot hold at all are left out.
+            c if (c as u32) < 0x20 && !"\t\n\r".contains(c) => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
