@@ -372,6 +372,14 @@ pub(super) fn coerce(api: &Api, schema: &Value, raw: &[&str], explode: bool) -> 
                 if let Ok(n) = text.parse::<i64>() {
                     return json!(n);
                 }
+                // An integer past 64 bits is still an integer where no `format` bounds it
+                // (JSON Schema's integers have no width); `bounds` refuses it where one does.
+                let digits = text.strip_prefix('-').unwrap_or(text);
+                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    if let Ok(n) = serde_json::from_str::<serde_json::Number>(text) {
+                        return Value::Number(n);
+                    }
+                }
             }
             "number" => {
                 if let Ok(n) = text.parse::<f64>() {
