@@ -35,5 +35,6 @@ mod settings_file;
 mod spec_stub;
 mod stale;
 mod stub_command;
+mod stub_validation;
 mod suite;
 mod terminal;

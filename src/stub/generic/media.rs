@@ -1,4 +1,5 @@
-//! Picking among documented responses and media types, and writing values as text.
+//! Picking among documented responses and media types (by the request's `Accept` too), and
+//! writing values as text.
 //!
 //! May import `spec`.
 
@@ -44,6 +45,62 @@ pub(super) fn essence(media: &str) -> String {
 pub(super) fn is_json(media: &str) -> bool {
     let m = essence(media);
     m == "application/json" || m.ends_with("+json") || m == "*/*"
+}
+
+/// Whether a media type is XML (`application/xml`, `text/xml`, `...+xml`).
+pub(super) fn is_xml(media: &str) -> bool {
+    let m = essence(media);
+    m == "application/xml" || m == "text/xml" || m.ends_with("+xml")
+}
+
+/// The media ranges of `Accept` headers with their weights (`q`, 1 when absent); empty when
+/// the request sends none, which accepts anything.
+pub(super) fn accepted(headers: &[(String, String)]) -> Vec<(String, f32)> {
+    headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("accept"))
+        .flat_map(|(_, v)| v.split(','))
+        .filter_map(|range| {
+            let mut parts = range.split(';');
+            let media = parts.next()?.trim().to_ascii_lowercase();
+            if media.is_empty() {
+                return None;
+            }
+            let q = parts
+                .filter_map(|p| p.split_once('='))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
+                .map_or(Some(1.0), |(_, v)| v.trim().parse::<f32>().ok())
+                // A weight that is not a number is read as 0: that range accepts nothing.
+                .unwrap_or(0.0);
+            Some((media, q))
+        })
+        .collect()
+}
+
+/// The weight `accept` gives `media` (by its most specific matching range), 0 when no range
+/// matches; 1 when `accept` is empty.
+pub(super) fn weight(accept: &[(String, f32)], media: &str) -> f32 {
+    if accept.is_empty() {
+        return 1.0;
+    }
+    let media = essence(media);
+    let (kind, _) = media.split_once('/').unwrap_or((media.as_str(), ""));
+    let mut best: Option<(u8, f32)> = None;
+    for (range, q) in accept {
+        let specificity = if *range == media {
+            3
+        } else if range.strip_suffix("/*") == Some(kind) {
+            2
+        } else if range == "*/*" || media == "*/*" {
+            1
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(s, _)| specificity > s) {
+            best = Some((specificity, *q));
+        }
+    }
+    best.map_or(0.0, |(_, q)| q)
 }
 
 /// JSON first, then whatever is documented first.

@@ -177,6 +177,7 @@ impl SpecStub {
                         target.insert(k, v);
                     }
                 }
+                self.without_write_only(response, &mut updated);
                 if let Some(pointer) = &id_pointer {
                     match item.pointer(pointer) {
                         Some(id) => set_at(&mut updated, pointer, id.clone()),
@@ -191,6 +192,7 @@ impl SpecStub {
                 } else {
                     let patch = serde_json::from_slice::<Value>(&request.body).ok();
                     let mut merged = self.merge_fitting(response, item.clone(), patch.as_ref());
+                    self.without_write_only(response, &mut merged);
                     if let Some(id) = id_pointer.as_deref().and_then(|p| item.pointer(p)) {
                         set_at(&mut merged, id_pointer.as_deref().unwrap_or(""), id.clone());
                     }
@@ -224,6 +226,17 @@ impl SpecStub {
             }
         }
         item
+    }
+
+    /// `value` without the properties `response`'s body schema marks `writeOnly`, at any
+    /// depth: what a request sent is kept, but a response never carries them.
+    fn without_write_only(&self, response: &ResponseSpec, value: &mut Value) {
+        let schema = preferred_media(&response.content)
+            .and_then(|m| m.schema.as_ref())
+            .and_then(|s| self.api.schemas.get(s));
+        if let Some(schema) = schema {
+            strip_write_only(self, schema, value, 0);
+        }
     }
 
     /// Whether `value` is valid for `response`'s preferred body schema (true without one).
@@ -299,12 +312,15 @@ impl SpecStub {
                 target.insert(k.clone(), v.clone());
             }
         }
+        self.without_write_only(response, &mut item);
         item = with_id(item);
         // The merged item must still match the documented response; otherwise keep the
         // synthesized one (with its id).
         if !self.fits(response, &item) {
             let fresh = with_id(self.body_for(response, example, seq).unwrap_or(Value::Null));
-            item = with_id(self.merge_fitting(response, fresh, sent.as_ref()));
+            let mut merged = self.merge_fitting(response, fresh, sent.as_ref());
+            self.without_write_only(response, &mut merged);
+            item = with_id(merged);
         }
         store
             .items
@@ -606,6 +622,37 @@ fn path_values<'a>(
                 .map_or("", |(_, v)| v.as_str())
         })
         .collect()
+}
+
+fn strip_write_only(stub: &SpecStub, schema: &Value, value: &mut Value, depth: usize) {
+    const MAX_DEPTH: usize = 32;
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let schemas = &stub.api.schemas;
+    match value {
+        Value::Object(map) => {
+            map.retain(|name, _| {
+                !schemas
+                    .property_all(schema, name)
+                    .into_iter()
+                    .any(|p| schemas.excluded(p, Direction::Response))
+            });
+            for (name, field) in map.iter_mut() {
+                if let Some(property) = schemas.property(schema, name) {
+                    strip_write_only(stub, property, field, depth + 1);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(each) = schemas.keyword(schema, "items") {
+                for item in items {
+                    strip_write_only(stub, each, item, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Removes the property at a JSON pointer, when it is there.

@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::media::{is_json, preferred_media, value_text};
+use super::media::{accepted, is_json, is_xml, preferred_media, value_text, weight};
 use super::resources::Store;
+use super::validate::Refusal;
+use super::xml;
 use crate::scenario::synth;
 use crate::spec::{Api, Direction, Method, Operation, ResponseSpec, StatusKey};
 use crate::stub::mutants::Mutant;
@@ -206,14 +208,21 @@ impl SpecStub {
                 return self.reject(op, 403, "the identity has no rights here");
             }
         }
-        if let Err(problem) = self.validate(op, &params, request) {
-            // 400 for malformed input; 422 when only that is documented.
-            let code = if documents(op, 422) && !documents(op, 400) {
-                422
-            } else {
-                400
-            };
-            return self.reject(op, code, &problem);
+        if let Some(problem) = unacceptable(op, request) {
+            return self.reject(op, 406, &problem);
+        }
+        match self.validate(op, &params, request) {
+            Ok(()) => {}
+            Err(Refusal::UnsupportedMediaType(problem)) => return self.reject(op, 415, &problem),
+            Err(Refusal::Invalid(problem)) => {
+                // 400 for malformed input; 422 when only that is documented.
+                let code = if documents(op, 422) && !documents(op, 400) {
+                    422
+                } else {
+                    400
+                };
+                return self.reject(op, code, &problem);
+            }
         }
         self.succeed(op, &params, request, prefer.example.as_deref())
     }
@@ -314,6 +323,38 @@ impl SpecStub {
         out
     }
 
+    /// The response in a media type the request's `Accept` takes: a JSON body the client
+    /// does not accept is written as XML when its status is documented in an acceptable XML
+    /// type (`Accept: application/xml` on the Swagger Petstore).
+    fn negotiate(
+        &self,
+        op: &Operation,
+        request: &StubRequest,
+        mut response: StubResponse,
+    ) -> StubResponse {
+        let accept = accepted(&request.headers);
+        let current = response.header("content-type").unwrap_or_default();
+        if accept.is_empty() || !is_json(current) || weight(&accept, current) > 0.0 {
+            return response;
+        }
+        let media = op.response_for(response.status).and_then(|documented| {
+            documented
+                .content
+                .iter()
+                .find(|m| is_xml(&m.name) && weight(&accept, &m.name) > 0.0)
+        });
+        let Some(media) = media else {
+            return response;
+        };
+        let Ok(value) = serde_json::from_slice::<Value>(&response.body) else {
+            return response;
+        };
+        let schema = media.schema.as_ref().and_then(|s| self.api.schemas.get(s));
+        response.body = xml::write(&self.api, schema, "root", &value).into_bytes();
+        response.set_header("content-type", &media.name);
+        response
+    }
+
     fn mutate(&self, op: Option<&Operation>, mut response: StubResponse) -> StubResponse {
         if self.mutants.contains(&Mutant::ServerErrorOnList) && op.is_some_and(is_list) {
             response = StubResponse::json(500, &json!({"error": "internal error"}));
@@ -365,8 +406,32 @@ impl Responder for SpecStub {
             Routed::Op(i, _) => Some(&self.api.operations[i]),
             _ => None,
         };
+        let response = match op {
+            Some(op) => self.negotiate(op, request, response),
+            None => response,
+        };
         self.mutate(op, response)
     }
+}
+
+/// Why the request's `Accept` takes none of the media types `op`'s responses are documented
+/// in (`*/*`, `type/*` and `q=0` honoured); `None` when it takes one, or when `op` documents
+/// no response body at all.
+fn unacceptable(op: &Operation, request: &StubRequest) -> Option<String> {
+    let accept = accepted(&request.headers);
+    let offered: Vec<&str> = op
+        .responses
+        .iter()
+        .flat_map(|r| &r.content)
+        .map(|m| m.name.as_str())
+        .collect();
+    if accept.is_empty() || offered.is_empty() || offered.iter().any(|m| weight(&accept, m) > 0.0) {
+        return None;
+    }
+    Some(format!(
+        "none of the documented media types ({}) is acceptable",
+        offered.join(", ")
+    ))
 }
 
 /// Whether `op` documents exactly `status`.

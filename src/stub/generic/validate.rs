@@ -1,16 +1,35 @@
 //! Checking a request against its operation: credentials for the security requirements,
-//! required parameters, parameter text read as its schema's type and validated, and the body
-//! validated against the schema of its media type.
+//! required parameters (path, query, header, cookie), parameter text read as its schema's type
+//! and validated, and the body, of a media type the operation declares (else 415), read as
+//! JSON, a form or XML and validated against the schema of its media type. Integers are held
+//! to the width their `format` (`int32`, `int64`) gives them.
 //!
 //! May import `spec` and the rest of `stub`.
 
 use serde_json::{json, Value};
 
-use super::media::{essence, is_json};
+use super::bounds::out_of_range;
+use super::media::{essence, is_json, is_xml};
 use super::stub::SpecStub;
+use super::xml;
 use crate::spec::{Api, Direction, MediaType, Operation, ParamLocation, SecurityScheme};
 use crate::stub::http::decode_query;
 use crate::stub::StubRequest;
+
+/// Why a request is refused.
+#[derive(Debug)]
+pub(super) enum Refusal {
+    /// Malformed or invalid: a 400 (or the 422 the operation documents instead).
+    Invalid(String),
+    /// A body of a media type the operation does not declare: 415.
+    UnsupportedMediaType(String),
+}
+
+impl From<String> for Refusal {
+    fn from(problem: String) -> Refusal {
+        Refusal::Invalid(problem)
+    }
+}
 
 impl SpecStub {
     /// Whether some security alternative of `op` is satisfied by the request's credentials:
@@ -106,7 +125,7 @@ impl SpecStub {
         op: &Operation,
         path_params: &[(String, String)],
         request: &StubRequest,
-    ) -> Result<(), String> {
+    ) -> Result<(), Refusal> {
         self.validate_params(op, path_params, request)?;
         self.validate_body(op, request)
     }
@@ -144,7 +163,10 @@ impl SpecStub {
                         .map(|(_, v)| v.as_str())
                         .collect()
                 }
-                ParamLocation::Cookie => continue,
+                ParamLocation::Cookie => cookies(request)
+                    .filter(|(n, _)| *n == p.name)
+                    .map(|(_, v)| v)
+                    .collect(),
             };
             if raw.is_empty() {
                 if p.required {
@@ -171,6 +193,13 @@ impl SpecStub {
             if let Some(problem) = problem {
                 return Err(problem);
             }
+            if let Some((_, problem)) = out_of_range(&self.api, schema, &value) {
+                return Err(format!(
+                    "{} parameter '{}': {problem}",
+                    p.location.as_str(),
+                    p.name
+                ));
+            }
             // OpenAPI 3.0 and Swagger 2.0 schemas leave formats unchecked; a parameter's
             // format is checked all the same, as servers parse them.
             let format = self.api.schemas.keyword(schema, "format");
@@ -188,45 +217,74 @@ impl SpecStub {
     }
 
     /// Whether the request body is there when required, of a documented media type, and
-    /// (for JSON) valid against its schema.
-    fn validate_body(&self, op: &Operation, request: &StubRequest) -> Result<(), String> {
+    /// (for JSON, forms and XML) valid against its schema.
+    fn validate_body(&self, op: &Operation, request: &StubRequest) -> Result<(), Refusal> {
         let Some(body) = &op.request_body else {
             return Ok(());
         };
         if request.body.is_empty() {
             return if body.required {
-                Err("missing required request body".to_owned())
+                Err(Refusal::Invalid("missing required request body".to_owned()))
             } else {
                 Ok(())
             };
         }
         let content_type = request.header("content-type").unwrap_or("application/json");
-        let media = pick_media(&body.content, content_type);
-        let Some(media) = media else {
-            return Err(format!(
-                "request content type '{content_type}' is not documented"
-            ));
+        let Some(media) = pick_media(&body.content, content_type) else {
+            return Err(Refusal::UnsupportedMediaType(format!(
+                "request content type '{content_type}' is not one the operation declares"
+            )));
         };
-        let value: Value = if essence(&media.name) == "application/x-www-form-urlencoded" {
+        let kind = essence(&media.name);
+        let schema = media.schema.as_ref().and_then(|s| self.api.schemas.get(s));
+        let value: Value = if kind == "application/x-www-form-urlencoded" {
             self.form_value(media, &request.body)
         } else if is_json(&media.name) {
             serde_json::from_slice(&request.body)
                 .map_err(|e| format!("request body is not JSON: {e}"))?
+        } else if is_xml(&media.name) {
+            xml::read(&self.api, schema, &request.body)?
         } else {
+            // Other bodies (multipart, text, binary) are taken as they come: the stub does not
+            // parse them.
             return Ok(());
         };
-        if let Some(schema) = &media.schema {
-            let validator = self.api.schemas.validator(schema, Direction::Request)?;
+        if let Some(schema_ref) = &media.schema {
+            let validator = self.api.schemas.validator(schema_ref, Direction::Request)?;
             let problem = validator
                 .iter_errors(&value)
                 .next()
                 .map(|e| format!("request body at '{}': {e}", e.instance_path()));
             if let Some(problem) = problem {
-                return Err(problem);
+                return Err(Refusal::Invalid(problem));
             }
+        }
+        if let Some((at, problem)) = schema.and_then(|s| out_of_range(&self.api, s, &value)) {
+            return Err(Refusal::Invalid(format!(
+                "request body at '{at}': {problem}"
+            )));
         }
         Ok(())
     }
+}
+
+/// The cookies a request sends, as `(name, value)`, from every `Cookie` header; a value in
+/// double quotes is read without them (RFC 6265).
+fn cookies(request: &StubRequest) -> impl Iterator<Item = (&str, &str)> {
+    request
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+        .flat_map(|(_, v)| v.split(';'))
+        .filter_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            let value = value.trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(value);
+            Some((name.trim(), value))
+        })
 }
 
 /// The credential a request presents for `scheme`, without its auth-scheme word (`Bearer`,
@@ -240,10 +298,7 @@ fn presented<'a>(scheme: &SecurityScheme, request: &'a StubRequest) -> Option<&'
         ("apiKey", Some("query")) => request.query_param(scheme.param_name.as_deref()?),
         ("apiKey", Some("cookie")) => {
             let name = scheme.param_name.as_deref()?;
-            request.header("cookie")?.split(';').find_map(|pair| {
-                let (k, v) = pair.trim().split_once('=')?;
-                (k == name).then_some(v)
-            })
+            cookies(request).find_map(|(k, v)| (k == name).then_some(v))
         }
         ("apiKey", _) => {
             let name = scheme.param_name.as_deref()?;
@@ -265,18 +320,23 @@ fn presented<'a>(scheme: &SecurityScheme, request: &'a StubRequest) -> Option<&'
     }
 }
 
+/// The declared media type a request body of `content_type` is read as: the same type, else
+/// a declared range that covers it (`*/*`, `text/*`), else for a JSON type a declared JSON
+/// type (`application/merge-patch+json` read as `application/json`). `None`: 415.
 fn pick_media<'a>(content: &'a [MediaType], content_type: &str) -> Option<&'a MediaType> {
     let wanted = essence(content_type);
+    let (kind, _) = wanted.split_once('/').unwrap_or((wanted.as_str(), ""));
     content
         .iter()
-        .find(|m| m.name.eq_ignore_ascii_case(&wanted))
+        .find(|m| essence(&m.name) == wanted)
         .or_else(|| {
-            content
-                .iter()
-                .find(|m| m.name == "*/*" || m.name.ends_with("/*"))
+            content.iter().find(|m| {
+                let declared = essence(&m.name);
+                declared == "*/*" || declared.strip_suffix("/*") == Some(kind)
+            })
         })
         .or_else(|| {
-            if is_json(&wanted) {
+            if is_json(&wanted) && wanted != "*/*" {
                 content.iter().find(|m| is_json(&m.name))
             } else {
                 None
@@ -285,7 +345,7 @@ fn pick_media<'a>(content: &'a [MediaType], content_type: &str) -> Option<&'a Me
 }
 
 /// A parameter's raw text as the JSON value its schema expects.
-fn coerce(api: &Api, schema: &Value, raw: &[&str], explode: bool) -> Value {
+pub(super) fn coerce(api: &Api, schema: &Value, raw: &[&str], explode: bool) -> Value {
     let types = api.schemas.types(schema);
     if types.contains(&"array") {
         let parts: Vec<&str> = if explode || raw.len() > 1 {
@@ -312,6 +372,14 @@ fn coerce(api: &Api, schema: &Value, raw: &[&str], explode: bool) -> Value {
                 if let Ok(n) = text.parse::<i64>() {
                     return json!(n);
                 }
+                // An integer past 64 bits is still an integer where no `format` bounds it
+                // (JSON Schema's integers have no width); `bounds` refuses it where one does.
+                let digits = text.strip_prefix('-').unwrap_or(text);
+                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    if let Ok(n) = serde_json::from_str::<serde_json::Number>(text) {
+                        return Value::Number(n);
+                    }
+                }
             }
             "number" => {
                 if let Ok(n) = text.parse::<f64>() {
@@ -326,6 +394,13 @@ fn coerce(api: &Api, schema: &Value, raw: &[&str], explode: bool) -> Value {
                 _ => {}
             },
             "null" if text == "null" => return Value::Null,
+            // An object in a form field (or a parameter with content) is JSON, as OpenAPI's
+            // Encoding Object has it by default.
+            "object" => {
+                if let Ok(object @ Value::Object(_)) = serde_json::from_str(text) {
+                    return object;
+                }
+            }
             _ => {}
         }
     }
