@@ -300,7 +300,9 @@ impl Reader<'_> {
             Outcome::Lifecycle | Outcome::Pagination | Outcome::Coverage(_) => true,
         };
         (!documented).then(|| {
-            format!("{operation} does not document {outcome} in this spec: nothing to prove")
+            format!(
+                "outcome not documented here: {operation} does not document {outcome} in this spec"
+            )
         })
     }
 

@@ -29,7 +29,7 @@ fn junit_report_is_valid_xml_with_a_case_per_scenario_and_the_failure_text() {
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
-    assert_eq!(cases.len(), 36);
+    assert_eq!(cases.len(), 42);
     let failures: Vec<_> = doc
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
@@ -55,14 +55,14 @@ fn json_report_has_every_scenario_and_step() {
     let (code, out, _) = contractor(&["run", "--json", &path.to_string_lossy()]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("36 scenarios: 36 passed, 0 failed, 0 ignored"),
+        out.contains("42 scenarios: 42 passed, 0 failed, 0 ignored"),
         "{out}"
     );
     assert!(out.contains("coverage:"), "{out}");
     let doc: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("json")).expect("parse");
     let scenarios = doc["scenarios"].as_array().expect("scenarios");
-    assert_eq!(scenarios.len(), 36);
+    assert_eq!(scenarios.len(), 42);
     let step = &scenarios[0]["steps"][0];
     assert!(
         step["status"].is_u64() && step["elapsed_ms"].is_f64() && step["url"].is_string(),
@@ -173,7 +173,7 @@ fn a_mostly_ignored_run_says_so_in_its_last_lines() {
     let tail: Vec<&str> = out.lines().rev().take(4).collect();
     assert!(
         tail.iter()
-            .any(|l| l.starts_with("note: 26 of 36 scenarios were ignored")),
+            .any(|l| l.starts_with("note: 33 of 42 scenarios were ignored")),
         "{out}"
     );
 }

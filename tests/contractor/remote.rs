@@ -16,7 +16,7 @@ fn runs_the_shipped_suite_against_a_target_url_with_identities_from_the_environm
     let text = String::from_utf8_lossy(&result.stdout);
     stub.stop();
     assert_eq!(result.status.code(), Some(0), "{text}");
-    assert!(text.contains("36 passed; 0 failed; 0 ignored"), "{text}");
+    assert!(text.contains("42 passed; 0 failed; 0 ignored"), "{text}");
 }
 
 #[test]

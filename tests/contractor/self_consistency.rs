@@ -15,6 +15,7 @@ const REASONS: &[&str] = &[
     "cannot be provoked safely: ",
     "no producer for `{",
     "the operation documents no success response",
+    "outcome not documented here: ",
 ];
 
 /// Specs that hold no scenario to run, and say so with exit 2: no operations, a listing of

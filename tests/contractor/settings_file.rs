@@ -33,5 +33,5 @@ fn contractor_toml_names_target_fixture_and_identity_variables() {
     stub.stop();
     std::fs::remove_dir_all(&dir).expect("cleanup");
     assert_eq!(result.status.code(), Some(0), "{text}");
-    assert!(text.contains("36 passed; 0 failed; 0 ignored"), "{text}");
+    assert!(text.contains("42 passed; 0 failed; 0 ignored"), "{text}");
 }

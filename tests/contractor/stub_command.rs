@@ -104,7 +104,7 @@ fn the_printed_exports_and_command_run_the_suite_against_the_stub() {
     let (code, out, command_line) = paste_and_run(&[]);
     assert_eq!(code, Some(0), "{command_line}\n{out}");
     assert!(
-        out.contains("36 scenarios: 36 passed, 0 failed, 0 ignored"),
+        out.contains("42 scenarios: 42 passed, 0 failed, 0 ignored"),
         "{out}"
     );
 }
