@@ -316,3 +316,26 @@ fn positive_data_acceptance_fails_a_server_that_refuses_everything() {
     );
     assert!(out.contains("valid query.limit refused (minimum)"), "{out}");
 }
+
+#[test]
+fn a_coverage_call_that_creates_removes_what_it_created() {
+    // A boundary value a create accepts, or a fault a faulty server accepts, makes an item:
+    // the scenario's cleanup deletes it by the id the answer shows.
+    let all = generated(Coverage::Full, 1, 0);
+    let creates: Vec<&Scenario> = all
+        .iter()
+        .filter(|s| s.operation == "createThing")
+        .filter(|s| s.id.contains("::boundary::") || s.id.contains("::negative::"))
+        .collect();
+    assert!(creates.len() >= 2, "{:?}", ids_of(&creates));
+    for s in creates {
+        let captured = call(s)
+            .captures
+            .iter()
+            .any(|(var, _)| var == "created_item");
+        let deleted = s.cleanup.iter().any(|c| {
+            c.operation == "deleteThing" && c.params.values().any(|v| v == "${created_item}")
+        });
+        assert!(captured && deleted, "{}: {:?}", s.id, s.cleanup);
+    }
+}

@@ -114,9 +114,14 @@ pub(super) fn scenarios(
     if options.coverage != Coverage::Off {
         let seed = scenario_seed(options, &format!("{}::coverage", op.id));
         if let Ok(prepared) = Chain::new(api, graph, options, seed).prepare(op, None) {
-            out.extend(negatives(api, op, &prepared));
+            let own = OwnItem {
+                graph,
+                options,
+                seed,
+            };
+            out.extend(negatives(api, op, &prepared, &own));
             if options.coverage == Coverage::Full && super::success_status(op).is_some() {
-                out.extend(boundaries(api, op, &prepared));
+                out.extend(boundaries(api, op, &prepared, &own));
             }
         }
         out.extend(unsupported_method(api, graph, op, options));
@@ -126,7 +131,7 @@ pub(super) fn scenarios(
 }
 
 /// One scenario per fault, capped.
-fn negatives(api: &Api, op: &Operation, prepared: &Prepared) -> Vec<Scenario> {
+fn negatives(api: &Api, op: &Operation, prepared: &Prepared, own: &OwnItem<'_>) -> Vec<Scenario> {
     let mut variants = param_faults(api, op, &prepared.call);
     variants.extend(body_faults(api, op, &prepared.call));
     let outcome = Outcome::Coverage("negative".to_owned());
@@ -148,13 +153,13 @@ fn negatives(api: &Api, op: &Operation, prepared: &Prepared) -> Vec<Scenario> {
                 }
             });
             let variant = format!("{}-{}", v.field, v.name);
-            with_setup(op, outcome.clone(), &variant, prepared, call)
+            with_setup(api, op, (outcome.clone(), &variant), prepared, call, own)
         })
         .collect()
 }
 
 /// One scenario per boundary value, capped.
-fn boundaries(api: &Api, op: &Operation, prepared: &Prepared) -> Vec<Scenario> {
+fn boundaries(api: &Api, op: &Operation, prepared: &Prepared, own: &OwnItem<'_>) -> Vec<Scenario> {
     let mut variants = param_boundaries(api, op);
     variants.extend(body_boundaries(api, op, &prepared.call));
     let outcome = Outcome::Coverage("boundary".to_owned());
@@ -171,21 +176,39 @@ fn boundaries(api: &Api, op: &Operation, prepared: &Prepared) -> Vec<Scenario> {
                 ..expect_success(op)
             };
             let variant = format!("{}-{}", v.field, v.name);
-            with_setup(op, outcome.clone(), &variant, prepared, call)
+            with_setup(api, op, (outcome.clone(), &variant), prepared, call, own)
         })
         .collect()
 }
 
+/// What removing an item a coverage call creates takes besides the API and the operation.
+struct OwnItem<'a> {
+    graph: &'a Graph,
+    options: &'a GenerateOptions,
+    seed: u64,
+}
+
+/// The scenario of one coverage call: the chain's setup, the call, and the cleanup, which
+/// also removes what the call itself creates (a boundary value accepted, or a fault a server
+/// wrongly accepted).
 fn with_setup(
+    api: &Api,
     op: &Operation,
-    outcome: Outcome,
-    variant: &str,
+    (outcome, variant): (Outcome, &str),
     prepared: &Prepared,
-    call: Step,
+    mut call: Step,
+    own: &OwnItem<'_>,
 ) -> Scenario {
+    let mut cleanup = prepared.cleanup.clone();
+    let values = &prepared.values;
+    if let Some(delete) =
+        super::own_item_cleanup(api, own.graph, op, own.options, own.seed, &mut call, values)
+    {
+        cleanup.insert(0, delete);
+    }
     let mut steps = prepared.setup.clone();
     steps.push(call);
-    scenario(op, outcome, variant, steps, prepared.cleanup.clone(), None)
+    scenario(op, outcome, variant, steps, cleanup, None)
 }
 
 /// At most [`CAP_PER_OPERATION`], one of each kind first, in their order.

@@ -318,39 +318,52 @@ fn success_seeded(
     };
     call.expect.after_create = values.values().any(|v| v.starts_with("${created_"));
     // A create's own item is removed afterwards.
-    if let Some(index) = graph.created_by(op) {
-        let resource = &graph.resources[index];
-        let delete = resource.delete.as_deref().and_then(|d| api.operation(d));
-        let id = match &resource.id {
-            IdSource::Response(pointer) => {
-                let var = "created_item".to_owned();
-                call.captures
-                    .push((var.clone(), CaptureFrom::Body(pointer.clone())));
-                Some(format!("${{{var}}}"))
-            }
-            IdSource::Chosen => values.get(&resource.param).cloned(),
-            IdSource::Request(field) => call
-                .body
-                .as_ref()
-                .and_then(|b| b.get(field))
-                .map(param_text),
-            IdSource::Unknown(_) => None,
-        };
-        if let (Some(delete), Some(id)) = (delete, id) {
-            let mut item: Vec<String> = graph
-                .needs(op)
-                .iter()
-                .filter(|(name, _)| *name != resource.param)
-                .filter_map(|(name, _)| values.get(name).cloned())
-                .collect();
-            item.push(id);
-            cleanup.insert(0, delete_step(api, graph, delete, &item, options, seed));
-        }
+    if let Some(delete) = own_item_cleanup(api, graph, op, options, seed, &mut call, &values) {
+        cleanup.insert(0, delete);
     }
     // Deleting the item is the call itself: nothing is left to clean up for it.
     cleanup.retain(|c| !(c.operation == call.operation && c.params == call.params));
     steps.push(call);
     scenario(op, outcome, "valid", steps, cleanup, None)
+}
+
+/// When `op` creates an item, the delete that removes what `call` creates (its id captured
+/// from the answer where the answer shows it: `call` gains that capture). `values` are the
+/// path values the chain chose.
+pub(super) fn own_item_cleanup(
+    api: &Api,
+    graph: &Graph,
+    op: &Operation,
+    options: &GenerateOptions,
+    seed: u64,
+    call: &mut Step,
+    values: &BTreeMap<String, String>,
+) -> Option<Step> {
+    let resource = &graph.resources[graph.created_by(op)?];
+    let delete = resource.delete.as_deref().and_then(|d| api.operation(d))?;
+    let id = match &resource.id {
+        IdSource::Response(pointer) => {
+            let var = "created_item".to_owned();
+            call.captures
+                .push((var.clone(), CaptureFrom::Body(pointer.clone())));
+            Some(format!("${{{var}}}"))
+        }
+        IdSource::Chosen => values.get(&resource.param).cloned(),
+        IdSource::Request(field) => call
+            .body
+            .as_ref()
+            .and_then(|b| b.get(field))
+            .map(param_text),
+        IdSource::Unknown(_) => None,
+    }?;
+    let mut item: Vec<String> = graph
+        .needs(op)
+        .iter()
+        .filter(|(name, _)| *name != resource.param)
+        .filter_map(|(name, _)| values.get(name).cloned())
+        .collect();
+    item.push(id);
+    Some(delete_step(api, graph, delete, &item, options, seed))
 }
 
 /// A delete of the item whose item path values are `item` (parents first).
